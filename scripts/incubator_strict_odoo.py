@@ -1,0 +1,88 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""pytest plugin of scripts/test: the run is strict, as CI must be.
+
+* A WARNING, ERROR or CRITICAL record in the Odoo log during a test (or its
+  class setup) fails that test; one logged outside any test fails the run.
+  Odoo's ``mute_logger`` still silences what a test provokes on purpose.
+* A skipped test is a failure: Odoo skips browser tests without a word when
+  Chromium or websocket-client is missing, and nothing must pass quietly.
+* The terminal summary says how many browser tours ran in Chromium; a suite
+  that defines tours but ran none fails.
+"""
+
+import logging
+
+import pytest
+
+_records = []
+_tours = {"run": 0}
+
+
+class _CollectHandler(logging.Handler):
+    def emit(self, record):
+        _records.append(record)
+
+
+_handler = _CollectHandler(level=logging.WARNING)
+
+
+def _drain():
+    taken = list(_records)
+    _records.clear()
+    return taken
+
+
+def _format(records):
+    return "\n".join(
+        f"{r.levelname} {r.name}: {r.getMessage()}"[:2000] for r in records
+    )
+
+
+def pytest_configure(config):
+    logging.getLogger().addHandler(_handler)
+
+
+def pytest_sessionstart(session):
+    from odoo.tests import common
+
+    start_tour = common.HttpCase.start_tour
+
+    def counted_start_tour(self, *args, **kwargs):
+        result = start_tour(self, *args, **kwargs)
+        _tours["run"] += 1
+        return result
+
+    common.HttpCase.start_tour = counted_start_tour
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    records = _drain()
+    if report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+        report.outcome = "failed"
+        report.longrepr = f"Skipped tests are failures here: {reason}"
+    elif records and report.outcome != "failed":
+        report.outcome = "failed"
+        report.longrepr = "Odoo logged warnings or errors:\n" + _format(records)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    terminalreporter.write_line(f"browser tours run in Chromium: {_tours['run']}")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    records = _drain()
+    if records:
+        session.config.pluginmanager.get_plugin("terminalreporter").write_line(
+            "Odoo logged warnings or errors outside tests:\n" + _format(records),
+            red=True,
+        )
+        session.exitstatus = 1
+    tour_tests = [
+        item for item in session.items if "tour" in item.nodeid.lower()
+    ]
+    if tour_tests and not _tours["run"] and session.testsfailed == 0:
+        session.exitstatus = 1

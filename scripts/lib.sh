@@ -1,0 +1,322 @@
+# shellcheck shell=bash
+# Shared helpers of scripts/run and scripts/test: the project's Python
+# environment, Odoo, the private PostgreSQL cluster and the Odoo config file.
+#
+# Everything lives under .run/ in the checkout (ignored by git):
+#   .run/venv      Python virtual environment (sees the machine's packages)
+#   .run/odoo      Odoo 18.0 source, only when the machine has none
+#   .run/addons    a link named incubator_community to this checkout
+#   .run/pg        the private PostgreSQL cluster (data, socket, log)
+#   .run/data      Odoo's data dir (filestore, sessions)
+#   .run/log       logs of installs and test runs
+#
+# Environment overrides (all optional):
+#   ODOO_SRC            path of an Odoo 18.0 source tree to use
+#   INCUBATOR_DB_HOST   use this PostgreSQL server instead of the private one
+#   INCUBATOR_DB_PORT, INCUBATOR_DB_USER, INCUBATOR_DB_PASSWORD
+#   INCUBATOR_HTTP_PORT port Odoo serves on (default 8069)
+#   INCUBATOR_PG_PORT   port of the private cluster (default 54329, socket only)
+
+set -euo pipefail
+
+MODULE=incubator_community
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RUN="$ROOT/.run"
+VENV="$RUN/venv"
+PY="$VENV/bin/python"
+LOGDIR="$RUN/log"
+CONF="$RUN/odoo.conf"
+ODOO_DEPENDS="contacts,calendar,website,portal,mail,hr_skills,sale_timesheet"
+ODOO_GIT_URL="https://github.com/odoo/odoo.git"
+
+step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+info() { printf '    %s\n' "$*"; }
+die() {
+    printf '\033[31mERROR: %s\033[0m\n' "$*" >&2
+    exit 1
+}
+
+# --- Python environment and Odoo ------------------------------------------
+
+base_python() {
+    # The machine's python3 first: it is the one that may already import Odoo.
+    local candidate
+    for candidate in "${INCUBATOR_PYTHON:-}" python3 python3.12 python3.11 python3.10; do
+        [ -n "$candidate" ] || continue
+        if "$candidate" -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 12))' \
+            >/dev/null 2>&1; then
+            command -v "$candidate"
+            return
+        fi
+    done
+    die "No Python 3.10 to 3.12 found (Odoo 18.0 supports these): install one or set INCUBATOR_PYTHON."
+}
+
+odoo_importable() {
+    (cd / && "$PY" -c 'import odoo.release as r, sys; sys.exit(r.version_info[0] != 18)') \
+        >/dev/null 2>&1
+}
+
+odoo_install_hint() {
+    cat >&2 <<EOF
+Odoo 18.0 cannot be imported by $PY.
+Install it from Odoo's official source, then run this command again:
+    git clone --depth 1 --branch 18.0 $ODOO_GIT_URL /opt/odoo18
+    python3 -m pip install -r /opt/odoo18/requirements.txt
+    ODOO_SRC=/opt/odoo18 $0
+(or make it importable by python3, e.g. with a .pth file in site-packages).
+EOF
+}
+
+# Point the venv at an Odoo source tree and install its requirements.
+link_odoo_source() {
+    local src="$1"
+    [ -f "$src/odoo/release.py" ] || die "ODOO_SRC=$src is not an Odoo source tree (no odoo/release.py)."
+    step "Installing Odoo's Python requirements from $src (first run only)"
+    # cbor2 5.4.2 (pinned for Python < 3.12) no longer builds: 5.6.2 is compatible.
+    sed -e 's/^cbor2==5\.4\.2.*/cbor2==5.6.2/' "$src/requirements.txt" >"$RUN/odoo-requirements.txt"
+    "$PY" -m pip install -q -r "$RUN/odoo-requirements.txt" >"$LOGDIR/pip-odoo.log" 2>&1 || {
+        tail -20 "$LOGDIR/pip-odoo.log" >&2
+        die "Could not install Odoo's requirements (log: $LOGDIR/pip-odoo.log)."
+    }
+    "$PY" -c 'import site, sys; print(site.getsitepackages()[0])' |
+        { read -r sp && echo "$src" >"$sp/odoo18-src.pth"; }
+}
+
+ensure_venv() {
+    mkdir -p "$RUN" "$LOGDIR"
+    if [ ! -x "$PY" ]; then
+        step "Creating the Python environment in .run/venv"
+        # --system-site-packages: reuse an Odoo (and its requirements) that the
+        # machine's python3 can already import.
+        "$(base_python)" -m venv --system-site-packages "$VENV" ||
+            die "Could not create a virtual environment (install python3-venv)."
+    fi
+    if [ -n "${ODOO_SRC:-}" ] && ! odoo_importable; then
+        link_odoo_source "$ODOO_SRC"
+    fi
+    if ! odoo_importable; then
+        if [ "${INCUBATOR_NO_ODOO_INSTALL:-}" = 1 ]; then
+            odoo_install_hint
+            die "Odoo 18.0 not found."
+        fi
+        step "Odoo 18.0 not importable: fetching it from Odoo's official source into .run/odoo"
+        if [ ! -f "$RUN/odoo/odoo/release.py" ]; then
+            command -v git >/dev/null || { odoo_install_hint; die "git is needed to fetch Odoo."; }
+            git clone --depth 1 --branch 18.0 "$ODOO_GIT_URL" "$RUN/odoo" || {
+                odoo_install_hint
+                die "Could not fetch Odoo 18.0 from $ODOO_GIT_URL."
+            }
+        fi
+        link_odoo_source "$RUN/odoo"
+        odoo_importable || { odoo_install_hint; die "Odoo 18.0 still cannot be imported."; }
+    fi
+    ODOO_VERSION="$(cd / && "$PY" -c 'import odoo.release as r; print(r.version)')"
+    ODOO_DIR="$(cd / && "$PY" -c 'import odoo, os; print(os.path.dirname(odoo.__path__[0]))')"
+    info "Odoo $ODOO_VERSION from $ODOO_DIR"
+    # The checkout may be named anything: Odoo finds the module through a link.
+    mkdir -p "$RUN/addons"
+    ln -sfn "$ROOT" "$RUN/addons/$MODULE"
+    ADDONS_PATH="$RUN/addons"
+    [ -d "$ODOO_DIR/addons" ] && ADDONS_PATH="$ODOO_DIR/addons,$ADDONS_PATH"
+    [ -d "$ODOO_DIR/odoo/addons" ] && ADDONS_PATH="$ODOO_DIR/odoo/addons,$ADDONS_PATH"
+    if [ -n "${ODOO_ADDONS_PATH:-}" ]; then ADDONS_PATH="$ADDONS_PATH,$ODOO_ADDONS_PATH"; fi
+}
+
+# Install pinned Python packages once per content of the requirements file.
+ensure_requirements() {
+    local req="$1" stamp
+    stamp="$VENV/.$(basename "$req").$(sha1sum "$req" | cut -c1-12)"
+    if [ ! -f "$stamp" ]; then
+        step "Installing $(basename "$req") into .run/venv"
+        "$PY" -m pip install -q --disable-pip-version-check -r "$req" >"$LOGDIR/pip.log" 2>&1 || {
+            tail -20 "$LOGDIR/pip.log" >&2
+            die "Could not install $req (log: $LOGDIR/pip.log)."
+        }
+        touch "$stamp"
+    fi
+}
+
+# --- PostgreSQL --------------------------------------------------------------
+
+pg_bindir() {
+    local dir
+    for dir in "${INCUBATOR_PG_BINDIR:-}" /usr/lib/postgresql/*/bin; do
+        if [ -n "$dir" ] && [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then
+            echo "$dir"
+            return
+        fi
+    done
+    if command -v initdb >/dev/null && command -v pg_ctl >/dev/null; then
+        dirname "$(command -v pg_ctl)"
+        return
+    fi
+    return 1
+}
+
+ensure_pg_binaries() {
+    if ! PG_BIN="$(pg_bindir)"; then
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+            step "Installing PostgreSQL server binaries (apt-get install postgresql)"
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null ||
+                { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; } ||
+                die "Could not install PostgreSQL."
+            PG_BIN="$(pg_bindir)" || die "PostgreSQL installed but initdb not found."
+        else
+            die "PostgreSQL server binaries (initdb, pg_ctl) not found: install PostgreSQL 15 or newer (Debian: apt-get install postgresql), or set INCUBATOR_DB_HOST to use an existing server."
+        fi
+    fi
+}
+
+# Run a command as the owner of the private cluster. PostgreSQL refuses to run
+# as root, so as root the cluster belongs to the 'postgres' system user.
+as_pg() {
+    if [ "$(id -u)" = 0 ]; then
+        runuser -u "$PG_OS_USER" -- "$@"
+    else
+        "$@"
+    fi
+}
+
+pg_prepare_dirs() {
+    PG_DIR="$RUN/pg"
+    PG_OS_USER="$(id -un)"
+    if [ "$(id -u)" != 0 ]; then
+        mkdir -p "$PG_DIR"
+        return
+    fi
+    PG_OS_USER="${INCUBATOR_PG_OS_USER:-postgres}"
+    if ! id "$PG_OS_USER" >/dev/null 2>&1; then
+        useradd --system --no-create-home --shell /usr/sbin/nologin "$PG_OS_USER" ||
+            die "Could not create the system user $PG_OS_USER for PostgreSQL."
+    fi
+    if [ -L "$PG_DIR" ] || { [ -d "$PG_DIR" ] && as_pg test -w "$PG_DIR/." 2>/dev/null; }; then
+        return
+    fi
+    mkdir -p "$PG_DIR"
+    chown "$PG_OS_USER" "$PG_DIR"
+    if ! as_pg test -w "$PG_DIR/." 2>/dev/null; then
+        # The checkout sits below a folder the postgres user cannot enter
+        # (e.g. /root): keep the cluster outside, linked from .run/pg.
+        local outside
+        outside="/var/lib/incubator_community/pg-$(printf '%s' "$ROOT" | sha1sum | cut -c1-12)"
+        info "$PG_OS_USER cannot enter $ROOT: the cluster lives in $outside (linked as .run/pg)"
+        rmdir "$PG_DIR"
+        mkdir -p "$outside"
+        chown "$PG_OS_USER" "$outside"
+        ln -s "$outside" "$PG_DIR"
+    fi
+}
+
+pg_start() {
+    if [ -n "${INCUBATOR_DB_HOST:-}" ]; then
+        DB_HOST="$INCUBATOR_DB_HOST"
+        DB_PORT="${INCUBATOR_DB_PORT:-5432}"
+        DB_USER="${INCUBATOR_DB_USER:-odoo}"
+        DB_PASSWORD="${INCUBATOR_DB_PASSWORD:-}"
+        info "Using the PostgreSQL server at $DB_HOST:$DB_PORT as $DB_USER"
+        PG_EMBEDDED=0
+        return
+    fi
+    PG_EMBEDDED=1
+    ensure_pg_binaries
+    pg_prepare_dirs
+    DB_HOST="$(cd "$PG_DIR" && pwd -P)/run"
+    DB_PORT="${INCUBATOR_PG_PORT:-54329}"
+    DB_USER=odoo
+    DB_PASSWORD=""
+    if [ ! -f "$PG_DIR/data/PG_VERSION" ]; then
+        step "Creating the private PostgreSQL cluster in .run/pg"
+        as_pg mkdir -p "$PG_DIR/run"
+        as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U "$DB_USER" --auth=trust -E UTF8 \
+            --locale=C.UTF-8 >"$LOGDIR/initdb.log" 2>&1 ||
+            die "initdb failed, see $LOGDIR/initdb.log"
+        # A private development cluster: no TCP, and speed over crash safety.
+        as_pg tee -a "$PG_DIR/data/postgresql.conf" >/dev/null <<EOF
+listen_addresses = ''
+unix_socket_directories = '$DB_HOST'
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+max_connections = 200
+EOF
+    fi
+    if ! as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" status >/dev/null 2>&1; then
+        step "Starting the private PostgreSQL cluster (socket in $DB_HOST)"
+        as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgresql.log" -w \
+            -o "-p $DB_PORT" start >/dev/null ||
+            die "PostgreSQL did not start, see $PG_DIR/postgresql.log"
+        PG_STARTED_HERE=1
+    else
+        info "Reusing the running private PostgreSQL cluster"
+    fi
+}
+
+pg_stop() {
+    if [ "${PG_EMBEDDED:-0}" = 1 ] && [ "${PG_STARTED_HERE:-0}" = 1 ] &&
+        [ "${INCUBATOR_KEEP_PG:-0}" != 1 ]; then
+        step "Stopping the private PostgreSQL cluster"
+        as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null || true
+    fi
+}
+
+psql_cmd() {
+    PGPASSWORD="$DB_PASSWORD" psql -X -q -v ON_ERROR_STOP=1 -h "$DB_HOST" -p "$DB_PORT" \
+        -U "$DB_USER" -d postgres "$@"
+}
+
+db_exists() {
+    [ "$(psql_cmd -Atc "SELECT 1 FROM pg_database WHERE datname = '$1'")" = 1 ]
+}
+
+# --- Odoo ----------------------------------------------------------------------
+
+write_odoo_conf() {
+    cat >"$CONF" <<EOF
+[options]
+db_host = $DB_HOST
+db_port = $DB_PORT
+db_user = $DB_USER
+db_password = ${DB_PASSWORD:-False}
+addons_path = $ADDONS_PATH
+data_dir = $RUN/data
+http_interface = 127.0.0.1
+http_port = ${INCUBATOR_HTTP_PORT:-8069}
+list_db = False
+EOF
+}
+
+odoo_bin() {
+    (cd "$RUN" && "$PY" -c 'import odoo.cli; odoo.cli.main()' -c "$CONF" "$@")
+}
+
+# Run Odoo to install/update modules and fail if its log holds a WARNING,
+# ERROR or CRITICAL line.
+odoo_install_checked() {
+    local log="$1"
+    shift
+    if ! odoo_bin "$@" --stop-after-init --log-level=info --logfile="$log"; then
+        grep -E ' (ERROR|CRITICAL) ' "$log" | tail -20 >&2 || true
+        die "Odoo failed, see $log"
+    fi
+    if grep -qE '^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) ' "$log"; then
+        grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) ' "$log" | head -20 >&2
+        die "Odoo logged warnings or errors, see $log"
+    fi
+}
+
+copy_filestore() {
+    local from="$RUN/data/filestore/$1" to="$RUN/data/filestore/$2"
+    rm -rf "$to"
+    if [ -d "$from" ]; then
+        mkdir -p "$(dirname "$to")"
+        cp -a "$from" "$to"
+    fi
+}
+
+drop_db() {
+    if db_exists "$1"; then
+        psql_cmd -c "DROP DATABASE \"$1\" WITH (FORCE)"
+    fi
+    rm -rf "$RUN/data/filestore/$1"
+}
