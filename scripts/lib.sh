@@ -222,19 +222,23 @@ pg_start() {
     ensure_pg_binaries
     pg_prepare_dirs
     DB_HOST="$(cd "$PG_DIR" && pwd -P)/run"
+    if [ "${#DB_HOST}" -gt 80 ]; then
+        # A Unix socket path is limited to 107 bytes: use a short folder.
+        DB_HOST="/tmp/incubator-pg-$(printf '%s' "$ROOT" | sha1sum | cut -c1-12)"
+        as_pg mkdir -p "$DB_HOST"
+    fi
     DB_PORT="${INCUBATOR_PG_PORT:-54329}"
     DB_USER=odoo
     DB_PASSWORD=""
     if [ ! -f "$PG_DIR/data/PG_VERSION" ]; then
         step "Creating the private PostgreSQL cluster in .run/pg"
-        as_pg mkdir -p "$PG_DIR/run"
+        as_pg mkdir -p "$PG_DIR/run" "$DB_HOST"
         as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U "$DB_USER" --auth=trust -E UTF8 \
             --locale=C.UTF-8 >"$LOGDIR/initdb.log" 2>&1 ||
             die "initdb failed, see $LOGDIR/initdb.log"
         # A private development cluster: no TCP, and speed over crash safety.
         as_pg tee -a "$PG_DIR/data/postgresql.conf" >/dev/null <<EOF
 listen_addresses = ''
-unix_socket_directories = '$DB_HOST'
 fsync = off
 synchronous_commit = off
 full_page_writes = off
@@ -244,7 +248,7 @@ EOF
     if ! as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" status >/dev/null 2>&1; then
         step "Starting the private PostgreSQL cluster (socket in $DB_HOST)"
         as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgresql.log" -w \
-            -o "-p $DB_PORT" start >/dev/null ||
+            -o "-p $DB_PORT -k $DB_HOST" start >/dev/null ||
             die "PostgreSQL did not start, see $PG_DIR/postgresql.log"
         PG_STARTED_HERE=1
     else

@@ -1,0 +1,107 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    is_entrepreneur = fields.Boolean(
+        string="Entrepreneur",
+        index=True,
+        help="Member of the incubator community. Set automatically when the "
+        "contact joins the team of a project.",
+    )
+    incubator_project_ids = fields.Many2many(
+        "incubator.project",
+        "incubator_project_entrepreneur_rel",
+        "partner_id",
+        "project_id",
+        string="Incubator Projects",
+        copy=False,
+    )
+    incubator_project_count = fields.Integer(
+        string="Incubator Project Count",
+        compute="_compute_incubator_project_count",
+    )
+    incubator_skill_ids = fields.One2many(
+        "incubator.partner.skill",
+        "partner_id",
+        string="Expertise",
+    )
+    incubator_theme_ids = fields.Many2many(
+        "incubator.theme",
+        string="Impact Themes",
+        compute="_compute_incubator_theme_ids",
+        search="_search_incubator_theme_ids",
+        help="Themes of the projects of the contact.",
+    )
+    incubator_stage_ids = fields.Many2many(
+        "incubator.project.stage",
+        string="Project Stages",
+        compute="_compute_incubator_stage_ids",
+        search="_search_incubator_stage_ids",
+        help="Stages of the projects of the contact.",
+    )
+
+    @api.depends("incubator_project_ids")
+    def _compute_incubator_project_count(self):
+        saved = self.filtered("id")
+        counts = {}
+        if saved:
+            groups = self.env["incubator.project"]._read_group(
+                [("entrepreneur_ids", "in", saved.ids)],
+                ["entrepreneur_ids"],
+                ["__count"],
+            )
+            counts = {partner.id: count for partner, count in groups}
+        for partner in self:
+            if partner.id:
+                partner.incubator_project_count = counts.get(partner.id, 0)
+            else:
+                partner.incubator_project_count = len(partner.incubator_project_ids)
+
+    @api.depends("incubator_project_ids.theme_ids")
+    def _compute_incubator_theme_ids(self):
+        for partner in self:
+            partner.incubator_theme_ids = partner.incubator_project_ids.theme_ids
+
+    @api.depends("incubator_project_ids.stage_id")
+    def _compute_incubator_stage_ids(self):
+        for partner in self:
+            partner.incubator_stage_ids = partner.incubator_project_ids.stage_id
+
+    def _search_incubator_theme_ids(self, operator, value):
+        return [("incubator_project_ids.theme_ids", operator, value)]
+
+    def _search_incubator_stage_ids(self, operator, value):
+        return [("incubator_project_ids.stage_id", operator, value)]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        if any(vals.get("incubator_project_ids") for vals in vals_list):
+            partners._incubator_mark_entrepreneurs()
+        return partners
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("incubator_project_ids"):
+            self._incubator_mark_entrepreneurs()
+        return res
+
+    def action_view_incubator_projects(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "incubator_community.incubator_project_action"
+        )
+        action["domain"] = [("entrepreneur_ids", "in", self.ids)]
+        action["context"] = {"default_entrepreneur_ids": self.ids}
+        return action
+
+    def _incubator_mark_entrepreneurs(self):
+        """Flag the contacts who are in a project team, in one write."""
+        newcomers = self.filtered(
+            lambda p: p.incubator_project_ids and not p.is_entrepreneur
+        )
+        if newcomers:
+            newcomers.write({"is_entrepreneur": True})
