@@ -172,7 +172,7 @@ ensure_pg_binaries() {
 # as root, so as root the cluster belongs to the 'postgres' system user.
 as_pg() {
     if [ "$(id -u)" = 0 ]; then
-        runuser -u "$PG_OS_USER" -- "$@"
+        (cd / && runuser -u "$PG_OS_USER" -- "$@")
     else
         "$@"
     fi
@@ -221,7 +221,9 @@ pg_start() {
     PG_EMBEDDED=1
     ensure_pg_binaries
     pg_prepare_dirs
-    DB_HOST="$(cd "$PG_DIR" && pwd -P)/run"
+    # The physical path: as root, postgres may not be able to enter the link.
+    PG_DIR="$(cd "$PG_DIR" && pwd -P)"
+    DB_HOST="$PG_DIR/run"
     if [ "${#DB_HOST}" -gt 80 ]; then
         # A Unix socket path is limited to 107 bytes: use a short folder.
         DB_HOST="/tmp/incubator-pg-$(printf '%s' "$ROOT" | sha1sum | cut -c1-12)"
