@@ -10,7 +10,6 @@
     "author": "incubator_community contributors",
     "license": "LGPL-3",
     "application": True,
-    "installable": True,
     "depends": [
         "contacts",
         "calendar",

@@ -81,8 +81,6 @@ def pytest_sessionfinish(session, exitstatus):
             red=True,
         )
         session.exitstatus = 1
-    tour_tests = [
-        item for item in session.items if "tour" in item.nodeid.lower()
-    ]
+    tour_tests = [item for item in session.items if "tour" in item.nodeid.lower()]
     if tour_tests and not _tours["run"] and session.testsfailed == 0:
         session.exitstatus = 1
