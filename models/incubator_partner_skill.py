@@ -32,6 +32,7 @@ class IncubatorPartnerSkill(models.Model):
     skill_id = fields.Many2one(
         "hr.skill",
         compute="_compute_skill_id",
+        precompute=True,
         store=True,
         readonly=False,
         required=True,
@@ -43,6 +44,7 @@ class IncubatorPartnerSkill(models.Model):
         "hr.skill.level",
         string="Level",
         compute="_compute_skill_level_id",
+        precompute=True,
         store=True,
         readonly=False,
         required=True,

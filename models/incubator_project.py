@@ -25,7 +25,6 @@ class IncubatorProject(models.Model):
     color = fields.Integer(string="Color Index")
     organisation_id = fields.Many2one(
         "res.partner",
-        string="Organisation",
         domain="[('is_company', '=', True)]",
         index="btree_not_null",
         tracking=True,
@@ -53,8 +52,7 @@ class IncubatorProject(models.Model):
     )
     stage_id = fields.Many2one(
         "incubator.project.stage",
-        string="Stage",
-        default=_default_stage_id,
+        default=lambda self: self._default_stage_id(),
         group_expand="_read_group_stage_ids",
         index=True,
         ondelete="restrict",
@@ -68,7 +66,6 @@ class IncubatorProject(models.Model):
     )
     coach_id = fields.Many2one(
         "res.users",
-        string="Coach",
         domain="[('share', '=', False)]",
         index="btree_not_null",
         tracking=True,
@@ -127,12 +124,14 @@ class IncubatorProject(models.Model):
                 project.entrepreneur_count = len(project.entrepreneur_ids)
 
     @api.depends("name")
+    @api.depends_context("lang")
     def _compute_website_url(self):
-        super()._compute_website_url()
         for project in self:
-            if project.id:  # no slug for a record not saved yet
+            if project.id:
                 slug = self.env["ir.http"]._slug(project)
                 project.website_url = f"/projects/{slug}"
+            else:  # no slug for a record not saved yet
+                project.website_url = "#"
 
     @api.constrains("date_entry", "date_exit")
     def _check_dates(self):
@@ -183,8 +182,9 @@ class IncubatorProject(models.Model):
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):
-        # show every stage as a kanban column; end stages are shown folded
-        return stages.search([])
+        # show every stage as a kanban column (end stages folded); a programme
+        # has a handful of stages
+        return stages.search([])  # pylint: disable=no-search-all
 
     def _mark_entrepreneurs(self):
         """Flag the team members as entrepreneurs, in one write."""

@@ -14,7 +14,7 @@ class IncubatorTheme(models.Model):
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
-    color = fields.Integer(default=_default_color)
+    color = fields.Integer(default=lambda self: self._default_color())
     description = fields.Text(translate=True)
 
     _sql_constraints = [

@@ -20,7 +20,6 @@ class ResPartner(models.Model):
         copy=False,
     )
     incubator_project_count = fields.Integer(
-        string="Incubator Project Count",
         compute="_compute_incubator_project_count",
     )
     incubator_skill_ids = fields.One2many(

@@ -1,0 +1,308 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from werkzeug.exceptions import NotFound
+
+from odoo import http
+from odoo.http import request
+from odoo.osv import expression
+
+from odoo.addons.website.controllers.main import QueryURL
+from odoo.addons.website.models.ir_http import sitemap_qs2dom
+
+PROJECTS_PER_PAGE = 12
+SEARCH_MAX_LENGTH = 100
+# ids are PostgreSQL integers: anything larger cannot be a record
+MAX_RECORD_ID = 2**31 - 1
+
+
+def _parse_id(value):
+    """Return the positive record id held by a URL value, or None.
+
+    Query-string values come from anyone: "abc", "-1", "1e9", "²" or a huge
+    number must not reach the database.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not value or not value.isascii() or not value.isdigit():
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_RECORD_ID else None
+
+
+def _published_projects_domain(website):
+    """Domain of the projects every visitor of ``website`` may see."""
+    return [
+        ("is_published", "=", True),
+        ("company_id", "in", [False, website.company_id.id]),
+    ]
+
+
+class IncubatorProjectController(http.Controller):
+    # ------------------------------------------------------------
+    # SITEMAP
+    # ------------------------------------------------------------
+
+    def sitemap_projects(env, rule, qs):
+        if not qs or qs.lower() in "/projects":
+            yield {"loc": "/projects"}
+
+    def sitemap_project_pages(env, rule, qs):
+        website = env["website"].get_current_website()
+        Project = env["incubator.project"]
+        domain = expression.AND(
+            [
+                _published_projects_domain(website),
+                sitemap_qs2dom(qs, "/projects", Project._rec_name),
+            ]
+        )
+        # sudo: the domain only matches published projects of this website
+        for project_sudo in Project.sudo().search(domain):
+            loc = f"/projects/{env['ir.http']._slug(project_sudo)}"
+            if not qs or qs.lower() in loc:
+                yield {"loc": loc, "lastmod": project_sudo.write_date.date()}
+
+    # ------------------------------------------------------------
+    # DIRECTORY
+    # ------------------------------------------------------------
+
+    @http.route(
+        ["/projects", "/projects/page/<int:page>"],
+        type="http",
+        auth="public",
+        website=True,
+        readonly=True,
+        sitemap=sitemap_projects,
+    )
+    def projects(self, page=1, **kwargs):
+        filters = self._parse_projects_filters(**kwargs)
+        values = self._prepare_projects_values(page=page, **filters)
+        return request.render("incubator_community.projects_index", values)
+
+    def _parse_projects_filters(
+        self, theme=None, stage=None, phase=None, search=None, **kwargs
+    ):
+        """Read the directory filters from the query string, dropping what is
+        not valid. Existence of the theme / stage is checked later, against the
+        records the page displays anyway."""
+        Project = request.env["incubator.project"]
+        phases = dict(Project._fields["phase"]._description_selection(request.env))
+        if not isinstance(search, str):
+            search = ""
+        # NUL bytes are refused by PostgreSQL: strip them with the whitespace
+        search = search.replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
+        return {
+            "theme_id": _parse_id(theme),
+            "stage_id": _parse_id(stage),
+            "phase": phase if isinstance(phase, str) and phase in phases else None,
+            "search": search,
+        }
+
+    def _get_projects_card_fields(self):
+        """Fields the directory cards show, read with the search in one query."""
+        return [
+            "name",
+            "short_description",
+            "organisation_id",
+            "stage_id",
+            "phase",
+            "seo_name",  # the slug of the project URL
+            "write_date",  # the cache key of the image URL
+        ]
+
+    def _get_projects_search_domain(self, search):
+        return [
+            "|",
+            "|",
+            ("name", "ilike", search),
+            ("short_description", "ilike", search),
+            ("organisation_id.name", "ilike", search),
+        ]
+
+    def _prepare_projects_values(
+        self, page=1, theme_id=None, stage_id=None, phase=None, search="", **kwargs
+    ):
+        """Values of the /projects directory.
+
+        Raises NotFound for a page number past the last page.
+        """
+        page = _parse_id(page)
+        if not page:
+            raise NotFound()
+        website = request.website
+        Project = request.env["incubator.project"]
+        # sudo: themes and stages are public configuration, read the same way
+        # by every visitor (internal users outside the programme included)
+        themes_sudo = (
+            request.env["incubator.theme"].sudo().search_fetch([], ["name", "color"])
+        )
+        stages_sudo = (
+            request.env["incubator.project.stage"].sudo().search_fetch([], ["name"])
+        )
+        current_theme = (
+            themes_sudo.browse(theme_id) if theme_id in themes_sudo.ids else None
+        )
+        current_stage = (
+            stages_sudo.browse(stage_id) if stage_id in stages_sudo.ids else None
+        )
+
+        domains = {
+            "published": _published_projects_domain(website),
+            "search": self._get_projects_search_domain(search) if search else [],
+            "theme": [("theme_ids", "in", current_theme.ids)] if current_theme else [],
+            "stage": [("stage_id", "=", current_stage.id)] if current_stage else [],
+            "phase": [("phase", "=", phase)] if phase else [],
+        }
+
+        def domain_without(excluded=None):
+            return expression.AND(
+                [domain for key, domain in domains.items() if key != excluded]
+            )
+
+        # sudo: every domain below starts with the "published" one, so visitors
+        # (public, portal, internal users alike) read published projects only,
+        # and the templates show their public fields only
+        projects_env_sudo = Project.sudo()
+        domain = domain_without()
+        project_count = projects_env_sudo.search_count(domain)
+        url_args = {
+            key: value
+            for key, value in (
+                ("theme", current_theme and current_theme.id),
+                ("stage", current_stage and current_stage.id),
+                ("phase", phase),
+                ("search", search),
+            )
+            if value
+        }
+        pager = website.pager(
+            url="/projects",
+            total=project_count,
+            page=page,
+            step=PROJECTS_PER_PAGE,
+            scope=5,
+            url_args=url_args,
+        )
+        if page > 1 and page > pager["page_count"]:
+            raise NotFound()
+        # bin_size: the cards only need to know whether there is an image
+        projects_sudo = projects_env_sudo.with_context(bin_size=True).search_fetch(
+            domain,
+            self._get_projects_card_fields(),
+            offset=pager["offset"],
+            limit=PROJECTS_PER_PAGE,
+        )
+        # one grouped query per facet: counts follow the other active filters
+        theme_counts = {
+            theme.id: count
+            for theme, count in projects_env_sudo._read_group(
+                domain_without("theme"), ["theme_ids"], ["__count"]
+            )
+            if theme
+        }
+        stage_counts = {
+            stage.id: count
+            for stage, count in projects_env_sudo._read_group(
+                domain_without("stage"), ["stage_id"], ["__count"]
+            )
+            if stage
+        }
+        phase_counts = dict(
+            projects_env_sudo._read_group(
+                domain_without("phase"), ["phase"], ["__count"]
+            )
+        )
+        return {
+            "projects": projects_sudo,
+            "project_count": project_count,
+            "themes": themes_sudo,
+            "stages": stages_sudo,
+            "phases": self._get_phase_labels(),
+            "theme_counts": theme_counts,
+            "stage_counts": stage_counts,
+            "phase_counts": phase_counts,
+            "current_theme": current_theme,
+            "current_stage": current_stage,
+            "current_phase": phase,
+            "search": search,
+            "is_filtered": bool(url_args),
+            "pager": pager,
+            "keep": QueryURL("/projects", **url_args),
+        }
+
+    # ------------------------------------------------------------
+    # PROJECT PAGE
+    # ------------------------------------------------------------
+
+    # The slug is resolved here rather than with a <model(...)> converter: the
+    # converter reads the record as the visitor before this code runs, so an
+    # unpublished project would answer 403 (and log an access error), telling
+    # that the id exists. Unknown and unpublished projects both answer 404.
+    @http.route(
+        "/projects/<string:project_slug>",
+        type="http",
+        auth="public",
+        website=True,
+        readonly=True,
+        sitemap=sitemap_project_pages,
+    )
+    def project_page(self, project_slug, **kwargs):
+        project_sudo = self._get_project_sudo(project_slug)
+        canonical_slug = request.env["ir.http"]._slug(project_sudo)
+        if project_slug != canonical_slug and request.httprequest.method in (
+            "GET",
+            "HEAD",
+        ):
+            # /projects/42 or an outdated name: one URL per project (SEO)
+            path = f"/projects/{canonical_slug}"
+            if request.lang != request.env["ir.http"]._get_default_lang():
+                path = f"/{request.lang.url_code}{path}"
+            return request.redirect_query(path, request.httprequest.args, code=301)
+        values = self._prepare_project_page_values(project_sudo, **kwargs)
+        return request.render("incubator_community.project_page", values)
+
+    def _get_project_sudo(self, project_slug):
+        """Return the project a URL slug designates, as sudo, or raise NotFound.
+
+        Visitors get published projects only; programme staff also get the
+        projects they may read through the ORM, as a preview.
+        """
+        __, project_id = request.env["ir.http"]._unslug(project_slug)
+        if not project_id or not 0 < project_id <= MAX_RECORD_ID:
+            raise NotFound()
+        Project = request.env["incubator.project"]
+        domain = expression.AND(
+            [[("id", "=", project_id)], _published_projects_domain(request.website)]
+        )
+        # sudo: narrowed to one published project
+        project_sudo = Project.sudo().search(domain, limit=1)
+        if not project_sudo and request.env.user.has_group(
+            "incubator_community.group_incubator_user"
+        ):
+            # staff preview: access rights and record rules of the user apply
+            project_sudo = Project.search([("id", "=", project_id)], limit=1).sudo()
+        if not project_sudo:
+            raise NotFound()
+        return project_sudo
+
+    def _prepare_project_page_values(self, project_sudo, **kwargs):
+        website_url = project_sudo.organisation_id.website or ""
+        if not website_url.startswith(("https://", "http://")):
+            website_url = ""  # never render a javascript: or relative link
+        return {
+            # bin_size: the template only needs to know whether there is an image
+            "project": project_sudo.with_context(bin_size=True),
+            "organisation_url": website_url,
+            "organisation_url_label": website_url.split("://", 1)[-1].rstrip("/"),
+            # the publish toggle and SEO tools check the user's own rights
+            "main_object": project_sudo.with_context(
+                can_publish_unsudo_main_object=True
+            ),
+            "is_preview": not project_sudo.is_published,
+            "phases": self._get_phase_labels(),
+        }
+
+    def _get_phase_labels(self):
+        Project = request.env["incubator.project"]
+        return dict(Project._fields["phase"]._description_selection(request.env))

@@ -1,0 +1,113 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.modules.module import get_manifest
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import convert_file
+
+MODULE = "incubator_community"
+
+# (project, organisation, founders, skills of the founders) from the seed text
+SEED_PROJECTS = {
+    "incubator_project_lemonside_demo": (
+        "Lemonside",
+        {"res_partner_morgane_demo": ["incubator_skill_instagram_demo"]},
+    ),
+    "incubator_project_coopiteasy_demo": (
+        "Coop IT Easy",
+        {
+            "res_partner_virginie_demo": [
+                "incubator_skill_odoo_demo",
+                "incubator_skill_invoicing_demo",
+            ]
+        },
+    ),
+    "incubator_project_unisk_demo": (
+        "UNISK \u2013 Reveal Your Skills",
+        {
+            "res_partner_nuria_demo": [
+                "incubator_skill_facilitation_demo",
+                "incubator_skill_remote_meetings_demo",
+            ],
+            "res_partner_tuyet_demo": [
+                "incubator_skill_facilitation_demo",
+                "incubator_skill_remote_meetings_demo",
+            ],
+        },
+    ),
+    "incubator_project_eupatria_demo": (
+        "EU Patria",
+        {"res_partner_segolene_demo": ["incubator_skill_volunteers_demo"]},
+    ),
+}
+
+
+@tagged("incubator", "incubator_demo")
+class TestDemoData(TransactionCase):
+    """Load the demo files in the test transaction: they must load on a database
+    installed without demo data, and tell the story of the seed."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for path in get_manifest(MODULE)["demo"]:
+            convert_file(
+                cls.env, MODULE, path, {}, mode="init", noupdate=True, kind="demo"
+            )
+
+    def _ref(self, xmlid):
+        return self.env.ref(f"{MODULE}.{xmlid}")
+
+    def test_seed_projects_founders_and_skills(self):
+        for project_xmlid, (name, founders) in SEED_PROJECTS.items():
+            project = self._ref(project_xmlid)
+            self.assertEqual(project.name, name)
+            self.assertEqual(project.organisation_id.name, name)
+            self.assertTrue(project.organisation_id.is_company)
+            self.assertTrue(project.is_published, f"{name} has a public page")
+            self.assertTrue(project.short_description and project.description)
+            expected_team = self.env["res.partner"]
+            for founder_xmlid, skill_xmlids in founders.items():
+                founder = self._ref(founder_xmlid)
+                expected_team |= founder
+                self.assertTrue(founder.is_entrepreneur)
+                self.assertEqual(founder.parent_id, project.organisation_id)
+                self.assertEqual(founder.incubator_project_ids, project)
+                for skill_xmlid in skill_xmlids:
+                    # the founder masters what they taught: advanced or expert
+                    partner_skill = founder.incubator_skill_ids.filtered(
+                        lambda s, x=skill_xmlid: s.skill_id == self._ref(x)
+                    )
+                    self.assertEqual(len(partner_skill), 1)
+                    self.assertGreaterEqual(partner_skill.level_progress, 75)
+            self.assertEqual(project.entrepreneur_ids, expected_team)
+            self.assertEqual(project.entrepreneur_count, len(expected_team))
+
+    def test_demo_covers_all_themes_and_stages(self):
+        projects = self.env["incubator.project"].search(
+            [("id", "in", self._demo_ids("incubator.project"))]
+        )
+        self.assertGreaterEqual(len(projects), 12)
+        themes = self.env["incubator.theme"].search([])
+        stages = self.env["incubator.project.stage"].search([])
+        self.assertEqual(projects.theme_ids, themes)
+        self.assertEqual(projects.stage_id, stages)
+        self.assertEqual(set(projects.mapped("phase")), {"launch", "consolidation"})
+        entrepreneurs = projects.entrepreneur_ids
+        self.assertGreaterEqual(len(entrepreneurs), 17)
+        self.assertTrue(all(entrepreneurs.mapped("is_entrepreneur")))
+        self.assertTrue(all(entrepreneurs.mapped("incubator_skill_ids")))
+        published = projects.filtered("is_published")
+        self.assertTrue(published and published != projects)
+        self.assertTrue(all(published.mapped("short_description")))
+
+    def _demo_ids(self, model):
+        return (
+            self.env["ir.model.data"]
+            .search(
+                [
+                    ("module", "=", MODULE),
+                    ("model", "=", model),
+                    ("name", "=like", "%\\_demo"),
+                ]
+            )
+            .mapped("res_id")
+        )

@@ -1,0 +1,127 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .common import IncubatorCommon
+
+
+@tagged("incubator", "incubator_security")
+class TestIncubatorSecurity(IncubatorCommon):
+    def test_staff_manages_projects_but_cannot_delete(self):
+        Project = self.env["incubator.project"].with_user(self.user_staff)
+        project = Project.create(
+            {"name": "Staff Project", "entrepreneur_ids": self.partner_other.ids}
+        )
+        project.write({"stage_id": self.stage_acceleration.id, "note": "<p>ok</p>"})
+        self.assertEqual(project.stage_id, self.stage_acceleration)
+        self.assertIn("ok", project.note)
+        # staff can publish (write access is what the website mixin checks)
+        project.is_published = True
+        self.assertTrue(project.is_published)
+        with self.assertRaises(AccessError):
+            project.unlink()
+        # the manager can
+        project.with_user(self.user_manager).unlink()
+        self.assertFalse(project.exists())
+
+    def test_only_manager_configures_stages_and_themes(self):
+        Stage = self.env["incubator.project.stage"]
+        Theme = self.env["incubator.theme"]
+        # staff read the configuration...
+        self.assertTrue(Stage.with_user(self.user_staff).search([]))
+        self.assertTrue(self.theme_food.with_user(self.user_staff).name)
+        # ... but cannot change it
+        with self.assertRaises(AccessError):
+            Stage.with_user(self.user_staff).create({"name": "Staff Stage"})
+        with self.assertRaises(AccessError):
+            self.theme_food.with_user(self.user_staff).write({"color": 3})
+        with self.assertRaises(AccessError):
+            self.stage_alumni.with_user(self.user_staff).unlink()
+        # the manager can, including the skill taxonomy of hr_skills
+        stage = Stage.with_user(self.user_manager).create({"name": "Manager Stage"})
+        theme = Theme.with_user(self.user_manager).create({"name": "Manager Theme"})
+        skill_type = (
+            self.env["hr.skill.type"]
+            .with_user(self.user_manager)
+            .create({"name": "Manager Skill Type"})
+        )
+        self.assertTrue(stage.exists() and theme.exists() and skill_type.exists())
+
+    def test_portal_reads_only_own_project(self):
+        Project = self.env["incubator.project"].with_user(self.user_portal_a)
+        self.assertEqual(Project.search([]), self.project_a)
+        own = self.project_a.with_user(self.user_portal_a)
+        self.assertEqual(own.name, "Test Project A")
+        self.assertEqual(own.short_description, "Teaser A")
+        # project B is published, yet it is not the project of entrepreneur A
+        other = self.project_b.with_user(self.user_portal_a)
+        with self.assertRaises(AccessError):
+            other.read(["name"])
+        with self.assertRaises(AccessError):
+            other.read(["coach_id"])
+        # and the other way round
+        self.assertEqual(
+            Project.with_user(self.user_portal_b).search([]), self.project_b
+        )
+
+    def test_portal_cannot_read_private_fields(self):
+        own = self.project_a.with_user(self.user_portal_a)
+        with self.assertRaises(AccessError):
+            own.read(["note"])
+        with self.assertRaises(AccessError):
+            self.project_b.with_user(self.user_portal_a).read(["note"])
+
+    def test_portal_cannot_write_or_create_project(self):
+        own = self.project_a.with_user(self.user_portal_a)
+        with self.assertRaises(AccessError):
+            own.write({"name": "Hacked"})
+        with self.assertRaises(AccessError):
+            own.write({"is_published": True})
+        with self.assertRaises(AccessError):
+            self.env["incubator.project"].with_user(self.user_portal_a).create(
+                {"name": "Portal Project"}
+            )
+        self.assertEqual(self.project_a.name, "Test Project A")
+
+    def test_public_user_sees_only_published_projects(self):
+        projects = self.env["incubator.project"].with_user(self.user_public).search([])
+        self.assertIn(self.project_b, projects)
+        self.assertNotIn(self.project_a, projects)
+        self.assertTrue(all(projects.mapped("is_published")))
+        with self.assertRaises(AccessError):
+            self.project_a.with_user(self.user_public).read(["name"])
+        # once published, project A shows up
+        self.project_a.is_published = True
+        self.assertIn(
+            self.project_a,
+            self.env["incubator.project"].with_user(self.user_public).search([]),
+        )
+
+    def test_portal_reads_only_own_skills(self):
+        PartnerSkill = self.env["incubator.partner.skill"]
+        own_skills = PartnerSkill.with_user(self.user_portal_a).search([])
+        self.assertEqual(own_skills.partner_id, self.partner_a)
+        self.assertEqual(own_skills.skill_id, self.skill_odoo | self.skill_facilitation)
+        # the skill names come from hr_skills, readable by the portal user
+        self.assertEqual(
+            set(own_skills.mapped("display_name")),
+            {"Test Odoo: Test expert", "Test facilitation: Test beginner"},
+        )
+        skill_b = PartnerSkill.search([("partner_id", "=", self.partner_b.id)])
+        with self.assertRaises(AccessError):
+            skill_b.with_user(self.user_portal_a).read(["skill_id"])
+        with self.assertRaises(AccessError):
+            skill_b.with_user(self.user_portal_a).write(
+                {"skill_level_id": self.level_beginner.id}
+            )
+
+    def test_multi_company_rule(self):
+        company_2 = self.env["res.company"].create({"name": "Incubator Company 2"})
+        project_2 = self.env["incubator.project"].create(
+            {"name": "Other Company Project", "company_id": company_2.id}
+        )
+        Project = self.env["incubator.project"].with_user(self.user_staff)
+        self.assertNotIn(project_2, Project.search([]))
+        self.assertIn(self.project_a, Project.search([]))
+        with self.assertRaises(AccessError):
+            project_2.with_user(self.user_staff).read(["name"])
