@@ -114,9 +114,16 @@ ensure_venv() {
     ODOO_VERSION="$(cd / && "$PY" -c 'import odoo.release as r; print(r.version)')"
     ODOO_DIR="$(cd / && "$PY" -c 'import odoo, os; print(os.path.dirname(odoo.__path__[0]))')"
     info "Odoo $ODOO_VERSION from $ODOO_DIR"
-    # The checkout may be named anything: Odoo finds the module through a link.
-    mkdir -p "$RUN/addons"
-    ln -sfn "$ROOT" "$RUN/addons/$MODULE"
+    # The checkout may be named anything: Odoo finds the module in
+    # .run/addons/incubator_community, a folder of links to the checkout's
+    # entries. Not one link to the checkout itself: Odoo walks a module's
+    # folder following links, and would loop through .run/ into itself.
+    local link="$RUN/addons/$MODULE" entry
+    rm -rf "$link"
+    mkdir -p "$link"
+    for entry in "$ROOT"/*; do
+        ln -s "$entry" "$link/$(basename "$entry")"
+    done
     ADDONS_PATH="$RUN/addons"
     [ -d "$ODOO_DIR/addons" ] && ADDONS_PATH="$ODOO_DIR/addons,$ADDONS_PATH"
     [ -d "$ODOO_DIR/odoo/addons" ] && ADDONS_PATH="$ODOO_DIR/odoo/addons,$ADDONS_PATH"
