@@ -123,7 +123,7 @@ class IncubatorProject(models.Model):
                 # record being edited in a form: the team is already in memory
                 project.entrepreneur_count = len(project.entrepreneur_ids)
 
-    @api.depends("name")
+    @api.depends("name", "seo_name")
     @api.depends_context("lang")
     def _compute_website_url(self):
         for project in self:
@@ -179,6 +179,17 @@ class IncubatorProject(models.Model):
             }
         )
         return action
+
+    def _default_website_meta(self):
+        """Link previews (Open Graph, Twitter) show the project's teaser."""
+        res = super()._default_website_meta()
+        teaser = self.short_description or ""
+        res["default_opengraph"]["og:title"] = self.name
+        res["default_opengraph"]["og:description"] = teaser
+        res["default_twitter"]["twitter:title"] = self.name
+        res["default_twitter"]["twitter:description"] = teaser
+        res["default_meta_description"] = teaser
+        return res
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):

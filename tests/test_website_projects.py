@@ -252,6 +252,18 @@ class TestWebsiteProjects(HttpCase):
         self.assertIn("Sustainable Bread", response.text)
         self.assertNotIn("o_incubator_unpublished_badge", response.text)
 
+    def test_project_page_link_preview(self):
+        """Shared links show the project's teaser, not the website's."""
+        html = self._get(self.bakery.website_url).text
+        self.assertIn(
+            '<meta property="og:description" '
+            'content="Bread baked with sunlight in Brussels."',
+            html,
+        )
+        self.assertIn(
+            '<meta name="description" content="Bread baked with sunlight', html
+        )
+
     def test_project_page_canonical_url(self):
         response = self._get(f"/projects/{self.bakery.id}", allow_redirects=False)
         self.assertEqual(response.status_code, 301)
