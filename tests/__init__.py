@@ -4,3 +4,9 @@ from . import test_project
 from . import test_security
 from . import test_website_projects
 from . import test_tours
+from . import test_contribution
+from . import test_balance
+from . import test_reciprocity
+from . import test_help_request
+from . import test_matching
+from . import test_portal
