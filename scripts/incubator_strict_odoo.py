@@ -14,6 +14,15 @@ import logging
 
 import pytest
 
+from odoo.tools import config as odoo_config
+
+# pytest-odoo imports odoo.tests while test_enable is off, and Odoo then logs an
+# ERROR ("Importing test framework..."): import it first, in test mode.
+odoo_config["test_enable"] = True
+import odoo.tests  # noqa: E402, F401  pylint: disable=wrong-import-position
+
+odoo_config["test_enable"] = False
+
 _records = []
 _tours = {"run": 0}
 
@@ -67,6 +76,20 @@ def pytest_runtest_makereport(item, call):
     elif records and report.outcome != "failed":
         report.outcome = "failed"
         report.longrepr = "Odoo logged warnings or errors:\n" + _format(records)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def incubator_warm_http(load_http):
+    """Read the static paths of the modules once, before any request.
+
+    Odoo computes them lazily in whichever server thread comes first; several
+    threads parsing manifests at once trip a thread-safety bug of CPython 3.11's
+    ast module ("AST constructor recursion depth mismatch").
+    """
+    import odoo.http
+
+    odoo.http.root.statics  # noqa: B018  pylint: disable=pointless-statement
+    return True
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
