@@ -268,7 +268,7 @@ EOF
 pg_stop() {
     if [ "${PG_EMBEDDED:-0}" = 1 ] && [ "${PG_STARTED_HERE:-0}" = 1 ] &&
         [ "${INCUBATOR_KEEP_PG:-0}" != 1 ]; then
-        step "Stopping the private PostgreSQL cluster"
+        [ "${PG_STOP_QUIET:-0}" = 1 ] || step "Stopping the private PostgreSQL cluster"
         as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null || true
     fi
 }
