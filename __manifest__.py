@@ -24,6 +24,7 @@
         "security/ir.model.access.csv",
         "security/incubator_security.xml",
         "security/incubator_ledger_security.xml",
+        "security/incubator_help_security.xml",
         "data/incubator_project_stage_data.xml",
         "data/incubator_theme_data.xml",
         "data/incubator_contribution_kind_data.xml",

@@ -15,3 +15,4 @@ from . import incubator_reciprocity_invitation
 from . import incubator_help_offer
 from . import incubator_help_request
 from . import incubator_help_match
+from . import incubator_help_digest

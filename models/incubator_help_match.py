@@ -1,1 +1,85 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+# the ranking is a transient model of models/ by the module's contract
+class IncubatorHelpMatch(models.TransientModel):  # pylint: disable=no-wizard-in-models
+    """One candidate helper of a help request, as ranked for the staff."""
+
+    _name = "incubator.help.match"
+    _description = "Help Request Candidate Helper"
+    _order = "request_id, rank, id"
+    _rec_name = "partner_id"
+
+    request_id = fields.Many2one(
+        "incubator.help.request", required=True, ondelete="cascade"
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Candidate", required=True, ondelete="cascade"
+    )
+    rank = fields.Integer()
+    score = fields.Float(digits=(16, 1))
+    skill_score = fields.Float(string="Skill Fit", digits=(16, 1))
+    reciprocity_score = fields.Float(string="Reciprocity", digits=(16, 1))
+    load_score = fields.Float(string="Availability", digits=(16, 1))
+    balance = fields.Float(
+        string="Balance (hours)", digits=(16, 1), help="Hours given minus received."
+    )
+    load = fields.Integer(
+        string="Help In Progress", help="Matched requests not done yet."
+    )
+    reasons = fields.Text()
+    has_offered = fields.Boolean(string="Offered Help")
+    invited = fields.Boolean(readonly=True)
+
+    @api.model
+    def _incubator_create_for(self, request, limit=20):
+        """Lines of the ranking of ``request``'s candidate helpers."""
+        request.ensure_one()
+        self.search([("request_id", "=", request.id)]).unlink()
+        candidates = request._get_matching_candidates(limit=limit)
+        offered = request.sudo().offer_ids.helper_id
+        return self.create(
+            [
+                {
+                    "request_id": request.id,
+                    "partner_id": candidate["partner"].id,
+                    "rank": rank,
+                    "score": candidate["score"],
+                    "skill_score": candidate["skill_score"],
+                    "reciprocity_score": candidate["reciprocity_score"],
+                    "load_score": candidate["load_score"],
+                    "balance": candidate["balance"],
+                    "load": candidate["load"],
+                    "reasons": "\n".join(candidate["reasons"]),
+                    "has_offered": candidate["partner"] in offered,
+                }
+                for rank, candidate in enumerate(candidates, start=1)
+            ]
+        )
+
+    def action_invite(self):
+        """Tell the candidate about the request by e-mail, from its chatter."""
+        for match in self:
+            request = match.request_id
+            if request.state != "open":
+                raise UserError(
+                    self.env._("The help request %s is no longer open.", request.name)
+                )
+            body = Markup("<p>%s</p>") % self.env._(
+                "Hello %(name)s, your skills match the help request "
+                "%(topic)s: could you offer your help?",
+                name=match.partner_id.name,
+                topic=request.name,
+            )
+            request.message_post(
+                body=body,
+                partner_ids=match.partner_id.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        self.write({"invited": True})
+        return True

@@ -1,1 +1,115 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+
+
+class IncubatorHelpOffer(models.Model):
+    """A peer's offer to help on a help request."""
+
+    _name = "incubator.help.offer"
+    _description = "Help Offer"
+    _order = "request_id, id"
+    _rec_name = "helper_id"
+
+    request_id = fields.Many2one(
+        "incubator.help.request",
+        string="Help Request",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
+    helper_id = fields.Many2one(
+        "res.partner",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        default=lambda self: self.env.user.partner_id,
+    )
+    message = fields.Text(help="What the helper proposes.")
+    hours = fields.Float(
+        required=True, default=1.0, help="Hours of help the helper proposes."
+    )
+    state = fields.Selection(
+        [
+            ("proposed", "Proposed"),
+            ("accepted", "Accepted"),
+            ("declined", "Declined"),
+            ("withdrawn", "Withdrawn"),
+        ],
+        default="proposed",
+        required=True,
+        index=True,
+    )
+    request_state = fields.Selection(
+        related="request_id.state", string="Request Status"
+    )
+    requester_id = fields.Many2one(related="request_id.requester_id")
+    requester_project_id = fields.Many2one(related="request_id.requester_project_id")
+    skill_ids = fields.Many2many(related="request_id.skill_ids")
+    company_id = fields.Many2one(
+        related="request_id.company_id", store=True, index=True
+    )
+
+    _sql_constraints = [
+        (
+            "request_helper_uniq",
+            "unique (request_id, helper_id)",
+            "A person offers help only once on a request: change their offer instead.",
+        ),
+        (
+            "hours_range",
+            "CHECK (hours > 0 AND hours <= 200)",
+            "The hours offered must be more than 0 and at most 200.",
+        ),
+    ]
+
+    @api.depends("helper_id", "request_id")
+    def _compute_display_name(self):
+        for offer in self:
+            offer.display_name = self.env._(
+                "%(helper)s on %(request)s",
+                helper=offer.helper_id.name or "",
+                request=offer.request_id.name or "",
+            )
+
+    @api.constrains("helper_id", "request_id")
+    def _check_helper(self):
+        for offer in self:
+            request = offer.request_id.sudo()
+            if offer.helper_id in request._incubator_excluded_partners():
+                raise ValidationError(
+                    self.env._(
+                        "%(helper)s cannot offer help on %(request)s: they are on "
+                        "the requesting side.",
+                        helper=offer.helper_id.name,
+                        request=request.name,
+                    )
+                )
+
+    def action_accept(self):
+        self.ensure_one()
+        return self.request_id.action_accept_offer(self)
+
+    def action_decline(self):
+        """The requester side or staff declines proposed offers."""
+        for offer in self:
+            offer.request_id._incubator_check_requester_rights()
+        # sudo: rights checked above; the offers belong to the helpers
+        self.sudo().filtered(lambda o: o.state == "proposed").state = "declined"
+        return True
+
+    def action_withdraw(self):
+        """The helper (or staff) withdraws an offer not accepted yet."""
+        partner = self.env.user.partner_id
+        is_staff = self.env.su or self.env.user.has_group(
+            "incubator_community.group_incubator_user"
+        )
+        for offer in self:
+            offer.check_access("read")
+            if not is_staff and offer.helper_id != partner:
+                raise AccessError(
+                    self.env._("Only the helper can withdraw their offer.")
+                )
+        # sudo: rights checked above (own offers, or staff)
+        self.sudo().filtered(lambda o: o.state == "proposed").state = "withdrawn"
+        return True

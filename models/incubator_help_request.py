@@ -1,1 +1,860 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import math
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools.misc import formatLang
+
+
+class IncubatorHelpRequest(models.Model):
+    """A peer asks the community for help on a topic.
+
+    Peers offer their help (``incubator.help.offer``), the requester accepts one
+    offer, and when the help is given the helper's hours become a draft
+    ``incubator.contribution`` that the requester confirms.
+    """
+
+    _name = "incubator.help.request"
+    _description = "Help Request"
+    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    # Matching: weights of the three components of the score (sum = 1), and the
+    # balance (hours) at which the reciprocity score reaches 0 (far ahead) or
+    # 100 (owes that much time or more).
+    _incubator_match_weights = {"skill": 0.6, "reciprocity": 0.3, "load": 0.1}
+    _incubator_match_balance_scale = 10.0
+    # Fields a portal user may set when creating a request
+    _incubator_portal_create_fields = {
+        "name",
+        "description",
+        "requester_id",
+        "requester_project_id",
+        "skill_ids",
+        "estimated_hours",
+        "deadline",
+        "addressed_to_id",
+    }
+    # A contribution holds at most 24 hours (ledger invariant)
+    _incubator_max_contribution_hours = 24.0
+
+    name = fields.Char(string="Topic", required=True, tracking=True)
+    description = fields.Text(
+        help="What the help is about, what has been tried, what is expected."
+    )
+    requester_id = fields.Many2one(
+        "res.partner",
+        index="btree_not_null",
+        tracking=True,
+        help="Person asking for help (leave empty when a project asks).",
+    )
+    requester_project_id = fields.Many2one(
+        "incubator.project",
+        string="Requesting Project",
+        index="btree_not_null",
+        tracking=True,
+        check_company=True,
+        help="Project asking for help (leave empty when a person asks).",
+    )
+    requester_name = fields.Char(string="Asked By", compute="_compute_requester_name")
+    skill_ids = fields.Many2many(
+        "hr.skill",
+        "incubator_help_request_skill_rel",
+        "request_id",
+        "skill_id",
+        string="Skills Wanted",
+    )
+    estimated_hours = fields.Float(
+        required=True,
+        default=1.0,
+        tracking=True,
+        help="Estimate of the hours of help needed (at most 200).",
+    )
+    deadline = fields.Date(tracking=True)
+    state = fields.Selection(
+        [
+            ("open", "Open"),
+            ("matched", "Matched"),
+            ("done", "Done"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="open",
+        required=True,
+        index=True,
+        tracking=True,
+        copy=False,
+        group_expand="_read_group_expand_states",
+    )
+    offer_ids = fields.One2many("incubator.help.offer", "request_id", string="Offers")
+    offer_count = fields.Integer(compute="_compute_offer_count")
+    helper_id = fields.Many2one(
+        "res.partner",
+        index="btree_not_null",
+        tracking=True,
+        copy=False,
+        readonly=True,
+        help="Peer whose offer was accepted.",
+    )
+    contribution_id = fields.Many2one(
+        "incubator.contribution",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="Hours of help recorded in the ledger, awaiting the requester's "
+        "confirmation.",
+    )
+    contribution_state = fields.Selection(
+        related="contribution_id.state", string="Contribution Status"
+    )
+    date_done = fields.Date(copy=False, readonly=True)
+    addressed_to_id = fields.Many2one(
+        "res.partner",
+        index="btree_not_null",
+        tracking=True,
+        help="Ask one person in particular (for instance the speaker of a "
+        "webinar); only they can offer help.",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        default=lambda self: self.env.company,
+        index=True,
+    )
+    color = fields.Integer(string="Color Index")
+
+    _sql_constraints = [
+        (
+            "requester_xor_project",
+            "CHECK ((requester_id IS NULL) <> (requester_project_id IS NULL))",
+            "A help request is asked either by a person or by a project, "
+            "exactly one of the two.",
+        ),
+        (
+            "estimated_hours_range",
+            "CHECK (estimated_hours > 0 AND estimated_hours <= 200)",
+            "The estimated hours of a help request must be more than 0 and at "
+            "most 200.",
+        ),
+    ]
+
+    @api.depends("requester_id", "requester_project_id")
+    def _compute_requester_name(self):
+        for request in self:
+            request.requester_name = (
+                request.requester_id.name or request.requester_project_id.name or ""
+            )
+
+    @api.depends("offer_ids")
+    def _compute_offer_count(self):
+        saved = self.filtered("id")
+        counts = {}
+        if saved:
+            groups = self.env["incubator.help.offer"]._read_group(
+                [("request_id", "in", saved.ids)], ["request_id"], ["__count"]
+            )
+            counts = {request.id: count for request, count in groups}
+        for request in self:
+            request.offer_count = (
+                counts.get(request.id, 0) if request.id else len(request.offer_ids)
+            )
+
+    def _compute_access_url(self):
+        for request in self:
+            request.access_url = f"/my/help-requests/{request.id}"
+
+    @api.model
+    def _read_group_expand_states(self, states, domain):
+        # every status is a kanban column, even when empty
+        return [key for key, __ in self._fields["state"].selection]
+
+    @api.constrains("deadline")
+    def _check_deadline(self):
+        today = fields.Date.context_today(self)
+        for request in self:
+            if request.deadline and request.deadline < today:
+                raise ValidationError(
+                    self.env._(
+                        "The deadline of the help request %(topic)s (%(deadline)s) "
+                        "is in the past.",
+                        topic=request.name,
+                        deadline=request.deadline,
+                    )
+                )
+
+    @api.constrains("addressed_to_id", "requester_id", "requester_project_id")
+    def _check_addressed_to(self):
+        for request in self:
+            if request.addressed_to_id and (
+                request.addressed_to_id in request._incubator_excluded_partners()
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The help request %(topic)s cannot be addressed to "
+                        "%(person)s: they are on the requesting side.",
+                        topic=request.name,
+                        person=request.addressed_to_id.name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and self.env.user.share:
+            self._incubator_check_portal_create(vals_list)
+        requests = super().create(vals_list)
+        # the requester follows their request: they hear about the offers
+        for requester, group in requests.grouped("requester_id").items():
+            if requester:
+                group.sudo().message_subscribe(partner_ids=requester.ids)
+        return requests
+
+    @api.model
+    def _create_from_portal(self, vals):
+        """A member asks for help from the portal: for themselves (default) or
+        for one of their projects, with no workflow field. Returns the
+        request."""
+        vals = dict(vals)
+        self._incubator_check_portal_create([vals])
+        return self.create(vals)
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def action_offer(self, message=None, hours=None):
+        """The current user's partner offers their help (portal or backend).
+
+        Offering again updates the offer (and proposes it anew if it had been
+        withdrawn or declined). Returns the offer.
+        """
+        self.ensure_one()
+        self.check_access("read")
+        partner = self.env.user.partner_id
+        if self._incubator_hours_missing(hours):
+            hours = self.estimated_hours
+        hours = self._incubator_parse_hours(hours)
+        if self.state != "open":
+            raise UserError(
+                self.env._(
+                    "The help request %s is no longer open to offers.", self.name
+                )
+            )
+        if partner in self.sudo()._incubator_excluded_partners():
+            raise UserError(
+                self.env._(
+                    "You cannot offer help on a request of your own or of your team."
+                )
+            )
+        if self.addressed_to_id and self.addressed_to_id != partner:
+            raise UserError(
+                self.env._(
+                    "This help request is addressed to %s: only they can offer help.",
+                    self.addressed_to_id.name,
+                )
+            )
+        vals = {"message": message or False, "hours": hours, "state": "proposed"}
+        # sudo: the offer is written for the caller's own partner only, on a
+        # request they can read (checked above)
+        offer_sudo = self.sudo().offer_ids.filtered(lambda o: o.helper_id == partner)
+        if offer_sudo:
+            offer_sudo.write(vals)
+        else:
+            offer_sudo = (
+                self.env["incubator.help.offer"]
+                .sudo()
+                .create({**vals, "request_id": self.id, "helper_id": partner.id})
+            )
+        self.sudo()._incubator_notify_offer(offer_sudo)
+        return offer_sudo.sudo(False)
+
+    def action_accept_offer(self, offer):
+        """The requester (their partner or a member of the requesting project),
+        or staff, accepts one offer: the request is matched, the other offers
+        are declined and the helper gets an e-mail."""
+        self.ensure_one()
+        if isinstance(offer, int):
+            offer = self.env["incubator.help.offer"].browse(offer)
+        self._incubator_check_requester_rights()
+        offer_sudo = offer.sudo()
+        if not offer_sudo.exists() or offer_sudo.request_id != self:
+            raise UserError(self.env._("This offer is not an offer on this request."))
+        if self.state != "open":
+            raise UserError(
+                self.env._(
+                    "The help request %s is not open: an offer can no longer be "
+                    "accepted.",
+                    self.name,
+                )
+            )
+        if offer_sudo.state != "proposed":
+            raise UserError(
+                self.env._(
+                    "The offer of %s is no longer proposed.", offer_sudo.helper_id.name
+                )
+            )
+        # sudo: rights checked above (requester side or staff); the helper's
+        # offer and the other offers belong to other people
+        request_sudo = self.sudo()
+        offer_sudo.state = "accepted"
+        (request_sudo.offer_ids - offer_sudo).filtered(
+            lambda o: o.state == "proposed"
+        ).state = "declined"
+        request_sudo.write({"state": "matched", "helper_id": offer_sudo.helper_id.id})
+        request_sudo.message_subscribe(partner_ids=offer_sudo.helper_id.ids)
+        template = self.env.ref(
+            "incubator_community.mail_template_help_offer_accepted",
+            raise_if_not_found=False,
+        )
+        if template:
+            template.sudo().send_mail(
+                self.id, email_layout_xmlid="mail.mail_notification_light"
+            )
+        return True
+
+    def action_done(self, hours=None):
+        """The help was given: record the helper's hours as a draft contribution
+        from the helper to the requester (person or project), which the
+        requester is asked to confirm. Requester side, helper or staff."""
+        self.ensure_one()
+        self._incubator_check_requester_rights(allow_helper=True)
+        if self.state != "matched":
+            raise UserError(
+                self.env._(
+                    "Only a matched help request can be marked as done (%s).",
+                    self.name,
+                )
+            )
+        request_sudo = self.sudo()
+        accepted = request_sudo.offer_ids.filtered(lambda o: o.state == "accepted")[:1]
+        if self._incubator_hours_missing(hours):
+            hours = accepted.hours or self.estimated_hours
+        hours = self._incubator_parse_hours(hours, maximum=float("inf"))
+        if hours > self._incubator_max_contribution_hours:
+            raise UserError(
+                self.env._(
+                    "A contribution holds at most %(max)s hours: mark the request "
+                    "done with %(max)s hours or less and declare the rest of the "
+                    "time given on other days.",
+                    max=formatLang(
+                        self.env, self._incubator_max_contribution_hours, digits=0
+                    ),
+                )
+            )
+        # sudo: rights checked above; the ledger entry is written by the
+        # request on behalf of the helper and stays draft until the requester
+        # confirms it
+        contribution_sudo = (
+            self.env["incubator.contribution"]
+            .sudo()
+            .create(request_sudo._incubator_prepare_contribution_vals(hours))
+        )
+        request_sudo.write(
+            {
+                "state": "done",
+                "contribution_id": contribution_sudo.id,
+                "date_done": fields.Date.context_today(self),
+            }
+        )
+        contribution_sudo.action_request_confirmation()
+        return True
+
+    def action_cancel(self):
+        """Requester side or staff: the request is withdrawn; pending offers are
+        declined."""
+        for request in self:
+            request._incubator_check_requester_rights()
+            if request.state == "done":
+                raise UserError(
+                    self.env._(
+                        "The help request %s is done: it cannot be cancelled.",
+                        request.name,
+                    )
+                )
+        # sudo: rights checked above, offers belong to other people
+        requests_sudo = self.sudo()
+        requests_sudo.offer_ids.filtered(
+            lambda o: o.state in ("proposed", "accepted")
+        ).state = "declined"
+        requests_sudo.write({"state": "cancelled"})
+        return True
+
+    def action_reopen(self):
+        """Staff: open a cancelled request again."""
+        if not self.env.user.has_group("incubator_community.group_incubator_user"):
+            raise AccessError(
+                self.env._("Only the programme staff can reopen a help request.")
+            )
+        if any(request.state != "cancelled" for request in self):
+            raise UserError(self.env._("Only a cancelled help request can reopen."))
+        self.write({"state": "open", "helper_id": False})
+        return True
+
+    def action_find_helpers(self):
+        """Staff: rank the candidate helpers and show them with the reasons."""
+        self.ensure_one()
+        matches = self.env["incubator.help.match"]._incubator_create_for(self)
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "incubator_community.incubator_help_match_action"
+        )
+        action.update(
+            {
+                "name": self.env._("Helpers for %s", self.name),
+                "domain": [("id", "in", matches.ids)],
+                "context": {"default_request_id": self.id},
+            }
+        )
+        return action
+
+    def action_view_contribution(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "incubator.contribution",
+            "res_id": self.contribution_id.id,
+            "view_mode": "form",
+        }
+
+    def action_view_offers(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "incubator_community.incubator_help_offer_action"
+        )
+        action.update(
+            {
+                "domain": [("request_id", "=", self.id)],
+                "context": {"default_request_id": self.id},
+            }
+        )
+        return action
+
+    # ------------------------------------------------------------
+    # Matching
+    # ------------------------------------------------------------
+
+    def _get_matching_candidates(self, limit=20):
+        """Rank the peers who could help on this request.
+
+        Candidates are entrepreneurs holding at least one wanted skill, except
+        the requester and their team. The score (0-100) weighs:
+
+        - skill fit and level: mean over the wanted skills of the candidate's
+          level progress (0 for a skill they do not hold);
+        - reciprocity: those who owe time to the community (lowest
+          ``incubator_balance``) first, those far ahead last;
+        - load: fewer requests in progress as a helper (matched, not done).
+
+        One grouped query per component, whatever the number of candidates.
+
+        :return: list of dicts ``{partner, score, skill_score,
+            reciprocity_score, load_score, balance, load, reasons}``, best first
+        """
+        self.ensure_one()
+        wanted = self.skill_ids
+        if not wanted:
+            return []
+        excluded = self._incubator_excluded_partners()
+
+        # 1. skills: the levels of the wanted skills held by each entrepreneur
+        skill_groups = (
+            self.env["incubator.partner.skill"]
+            .sudo()
+            ._read_group(
+                [
+                    ("skill_id", "in", wanted.ids),
+                    ("partner_id.is_entrepreneur", "=", True),
+                    ("partner_id.active", "=", True),
+                    ("partner_id", "not in", excluded.ids),
+                ],
+                ["partner_id", "skill_id", "skill_level_id"],
+            )
+        )
+        if not skill_groups:
+            return []
+        levels = self.env["hr.skill.level"].search_fetch(
+            [("id", "in", list({level.id for __, __, level in skill_groups}))],
+            ["name", "level_progress"],
+        )
+        progress = {level.id: level.level_progress for level in levels}
+        held = {}  # partner id -> {skill id: level}
+        for partner, skill, level in skill_groups:
+            held.setdefault(partner.id, {})[skill.id] = level
+        candidate_ids = list(held)
+
+        # 2. reciprocity: the balances of the candidates, in one query
+        partners = self.env["res.partner"].search_fetch(
+            [("id", "in", candidate_ids)], ["name", "incubator_balance"]
+        )
+
+        # 3. load: requests in progress per candidate as a helper
+        load_groups = (
+            self.env["incubator.help.request"]
+            .sudo()
+            ._read_group(
+                [("state", "=", "matched"), ("helper_id", "in", candidate_ids)],
+                ["helper_id"],
+                ["__count"],
+            )
+        )
+        loads = {helper.id: count for helper, count in load_groups}
+
+        weights = self._incubator_match_weights
+        candidates = []
+        for partner in partners:
+            partner_levels = held[partner.id]
+            skill_score = sum(
+                progress.get(partner_levels[skill.id].id, 0)
+                for skill in wanted
+                if skill.id in partner_levels
+            ) / len(wanted)
+            balance = partner.incubator_balance
+            reciprocity_score = self._incubator_reciprocity_score(balance)
+            load = loads.get(partner.id, 0)
+            load_score = 100.0 / (1 + load)
+            score = (
+                weights["skill"] * skill_score
+                + weights["reciprocity"] * reciprocity_score
+                + weights["load"] * load_score
+            )
+            candidates.append(
+                {
+                    "partner": partner,
+                    "score": round(score, 2),
+                    "skill_score": round(skill_score, 2),
+                    "reciprocity_score": round(reciprocity_score, 2),
+                    "load_score": round(load_score, 2),
+                    "balance": balance,
+                    "load": load,
+                    "reasons": self._incubator_match_reasons(
+                        wanted, partner_levels, balance, load
+                    ),
+                }
+            )
+        candidates.sort(
+            key=lambda c: (
+                -c["score"],
+                -c["skill_score"],
+                c["balance"],
+                c["load"],
+                c["partner"].name or "",
+                c["partner"].id,
+            )
+        )
+        return candidates[:limit] if limit else candidates
+
+    @api.model
+    def _incubator_reciprocity_score(self, balance):
+        """100 for who owes ``_incubator_match_balance_scale`` hours or more,
+        50 for a balanced member, 0 for who is that far ahead."""
+        scale = self._incubator_match_balance_scale
+        return max(0.0, min(100.0, 50.0 - 50.0 * (balance or 0.0) / scale))
+
+    def _incubator_match_reasons(self, wanted, partner_levels, balance, load):
+        env = self.env
+        reasons = []
+        missing = []
+        for skill in wanted:
+            level = partner_levels.get(skill.id)
+            if level:
+                reasons.append(
+                    env._("%(level)s in %(skill)s", level=level.name, skill=skill.name)
+                )
+            else:
+                missing.append(skill.name)
+        if missing:
+            reasons.append(env._("Lacks %s", ", ".join(missing)))
+        hours = formatLang(env, abs(balance or 0.0), digits=1)
+        if balance < 0:
+            reasons.append(env._("Owes %s hours to the community", hours))
+        elif balance > 0:
+            reasons.append(env._("Ahead: gave %s hours more than received", hours))
+        else:
+            reasons.append(env._("Has given as much time as received"))
+        if not load:
+            reasons.append(env._("No help in progress"))
+        elif load == 1:
+            reasons.append(env._("Already helping on 1 request"))
+        else:
+            reasons.append(env._("Already helping on %s requests", load))
+        return reasons
+
+    @api.model
+    def _search_matching_open_requests(self, partner, limit=None):
+        """Open requests that ``partner`` could help on: those addressed to
+        them, and those addressed to nobody whose wanted skills intersect
+        their skills; never their own or their team's, nor those they already
+        offered help on."""
+        partner = partner.sudo()
+        skill_ids = (
+            self.env["incubator.partner.skill"]
+            .sudo()
+            .search_fetch([("partner_id", "=", partner.id)], ["skill_id"])
+            .skill_id.ids
+        )
+        team = partner | partner.incubator_project_ids.entrepreneur_ids
+        domain = [
+            ("state", "=", "open"),
+            ("requester_id", "not in", team.ids),
+            ("requester_project_id", "not in", partner.incubator_project_ids.ids),
+            ("offer_ids", "not any", [("helper_id", "=", partner.id)]),
+            "|",
+            ("addressed_to_id", "=", partner.id),
+            "&",
+            ("addressed_to_id", "=", False),
+            ("skill_ids", "in", skill_ids),
+        ]
+        return self.search(domain, limit=limit, order="deadline, id desc")
+
+    @api.model
+    def _incubator_matching_open_requests_by_partner(self, partners):
+        """Batch version of :meth:`_search_matching_open_requests`:
+        ``{partner id: requests}`` for ``partners``, in a constant number of
+        queries (used by the weekly digest)."""
+        if not partners:
+            return {}
+        Request = self.sudo()
+        requests = Request.search_fetch(
+            [("state", "=", "open")],
+            ["requester_id", "requester_project_id", "addressed_to_id", "skill_ids"],
+            order="deadline, id desc",
+        )
+        if not requests:
+            return {}
+        partner_skills = (
+            self.env["incubator.partner.skill"]
+            .sudo()
+            ._read_group(
+                [("partner_id", "in", partners.ids)],
+                ["partner_id"],
+                ["skill_id:array_agg"],
+            )
+        )
+        skills_of = {
+            partner.id: set(skill_ids) for partner, skill_ids in partner_skills
+        }
+        # projects of the partners and their teams, in two queries
+        partners_sudo = partners.sudo()
+        partners_sudo.fetch(["incubator_project_ids"])
+        projects = partners_sudo.incubator_project_ids
+        projects.fetch(["entrepreneur_ids"])
+        offers = (
+            self.env["incubator.help.offer"]
+            .sudo()
+            .search_fetch(
+                [("request_id", "in", requests.ids), ("helper_id", "in", partners.ids)],
+                ["request_id", "helper_id"],
+            )
+        )
+        offered = {(offer.request_id.id, offer.helper_id.id) for offer in offers}
+        # index the open requests by wanted skill and by addressee
+        by_skill, by_addressee = {}, {}
+        for request in requests:
+            if request.addressed_to_id:
+                by_addressee.setdefault(request.addressed_to_id.id, []).append(request)
+            else:
+                for skill_id in request.skill_ids.ids:
+                    by_skill.setdefault(skill_id, []).append(request)
+        order = {request.id: index for index, request in enumerate(requests)}
+        result = {}
+        for partner in partners_sudo:
+            team_ids = set(partner.incubator_project_ids.entrepreneur_ids.ids)
+            team_ids.add(partner.id)
+            project_ids = set(partner.incubator_project_ids.ids)
+            found = {
+                request.id: request for request in by_addressee.get(partner.id, [])
+            }
+            for skill_id in skills_of.get(partner.id, ()):
+                found.update(
+                    (request.id, request) for request in by_skill.get(skill_id, [])
+                )
+            matching_ids = sorted(
+                (
+                    request.id
+                    for request in found.values()
+                    if request.requester_id.id not in team_ids
+                    and request.requester_project_id.id not in project_ids
+                    and (request.id, partner.id) not in offered
+                ),
+                key=order.get,
+            )
+            if matching_ids:
+                result[partner.id] = Request.browse(matching_ids)
+        return result
+
+    # ------------------------------------------------------------
+    # Weekly digest
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_send_digest(self, batch_size=500):
+        """Weekly: e-mail each entrepreneur with skills, who did not opt out,
+        the open requests matching their skills; once a week at most.
+
+        Works by batches of ``batch_size`` recipients and reports its progress,
+        so that the scheduler commits between batches and calls again.
+        """
+        today = fields.Date.context_today(self)
+        week_start = today - timedelta(days=today.weekday())
+        Digest = self.env["incubator.help.digest"].sudo()
+        already = Digest.search_fetch([("week_start", "=", week_start)], ["partner_id"])
+        partners = (
+            self.env["res.partner"]
+            .sudo()
+            .search(
+                [
+                    ("is_entrepreneur", "=", True),
+                    ("incubator_digest_optout", "=", False),
+                    ("email", "!=", False),
+                    ("incubator_skill_ids", "!=", False),
+                    ("id", "not in", already.partner_id.ids),
+                ],
+                order="id",
+            )
+        )
+        matches = self._incubator_matching_open_requests_by_partner(partners)
+        recipients = partners.filtered(lambda p: p.id in matches)
+        batch, remaining = recipients[:batch_size], recipients[batch_size:]
+        if batch:
+            digests = Digest.create(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "week_start": week_start,
+                        "request_ids": [Command.set(matches[partner.id].ids)],
+                    }
+                    for partner in batch
+                ]
+            )
+            digests._send()
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(remaining))
+        return True
+
+    # ------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------
+
+    def _incubator_notify_offer(self, offer):
+        """Tell the requesting side about an offer: a note addressed to them,
+        so that other helpers who follow the request do not learn of it."""
+        self.ensure_one()
+        body = Markup("<p>%s</p>") % self.env._(
+            "%(helper)s offers to help (%(hours)s hours).",
+            helper=offer.helper_id.name,
+            hours=formatLang(self.env, offer.hours, digits=1),
+        )
+        if offer.message:
+            body += Markup("<blockquote>%s</blockquote>") % offer.message
+        self.message_post(
+            body=body,
+            author_id=offer.helper_id.id,
+            partner_ids=self._incubator_requester_partners().ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _incubator_requester_partners(self):
+        """The people on the requesting side: the requester, or the team of
+        the requesting project."""
+        self.ensure_one()
+        return self.requester_id | self.requester_project_id.entrepreneur_ids
+
+    def _incubator_excluded_partners(self):
+        """Who cannot help on this request: the requester and their team."""
+        self.ensure_one()
+        requester_sudo = self.sudo().requester_id
+        return (
+            self._incubator_requester_partners()
+            | requester_sudo.incubator_project_ids.entrepreneur_ids
+        )
+
+    def _incubator_check_requester_rights(self, allow_helper=False):
+        """Staff, or the requesting side (or the helper if ``allow_helper``),
+        may act on the request; anybody else gets an AccessError."""
+        self.ensure_one()
+        self.check_access("read")
+        if self.env.su or self.env.user.has_group(
+            "incubator_community.group_incubator_user"
+        ):
+            return
+        partner = self.env.user.partner_id
+        # sudo: reading the requesting team only decides the caller's rights
+        request_sudo = self.sudo()
+        if partner in request_sudo._incubator_requester_partners():
+            return
+        if allow_helper and partner == request_sudo.helper_id:
+            return
+        raise AccessError(
+            self.env._(
+                "Only the person or the project team who asked for help, or the "
+                "programme staff, can do this on the help request %s.",
+                self.name,
+            )
+        )
+
+    def _incubator_check_portal_create(self, vals_list):
+        """A portal user asks for help for themselves or one of their projects
+        and sets no workflow field."""
+        partner = self.env.user.partner_id
+        my_projects = partner.sudo().incubator_project_ids
+        for vals in vals_list:
+            forbidden = set(vals) - self._incubator_portal_create_fields
+            if forbidden:
+                raise AccessError(
+                    self.env._(
+                        "You cannot set these fields of a help request: %s",
+                        ", ".join(sorted(forbidden)),
+                    )
+                )
+            if not vals.get("requester_id") and not vals.get("requester_project_id"):
+                vals["requester_id"] = partner.id
+            if vals.get("requester_id") and vals["requester_id"] != partner.id:
+                raise AccessError(self.env._("You can only ask for help for yourself."))
+            project_id = vals.get("requester_project_id")
+            if project_id and project_id not in my_projects.ids:
+                raise AccessError(
+                    self.env._("You can only ask for help for one of your projects.")
+                )
+
+    @api.model
+    def _incubator_hours_missing(self, hours):
+        """No hours given (0 is given: it is refused as out of range)."""
+        return (
+            hours is None
+            or hours is False
+            or (isinstance(hours, str) and not hours.strip())
+        )
+
+    @api.model
+    def _incubator_parse_hours(self, hours, maximum=200.0):
+        try:
+            hours = float(hours)
+        except (TypeError, ValueError):
+            hours = None
+        if hours is None or not math.isfinite(hours):
+            raise UserError(self.env._("The hours must be a number, e.g. 1.5."))
+        if hours <= 0 or hours > maximum:
+            raise UserError(
+                self.env._(
+                    "The hours must be more than 0 and at most %s.",
+                    formatLang(self.env, maximum, digits=0),
+                )
+            )
+        return hours
+
+    def _incubator_prepare_contribution_vals(self, hours):
+        self.ensure_one()
+        return {
+            "giver_id": self.helper_id.id,
+            "receiver_id": self.requester_id.id or False,
+            "receiver_project_id": self.requester_project_id.id or False,
+            "hours": hours,
+            "date": fields.Date.context_today(self),
+            "kind_id": self.env.ref(
+                "incubator_community.incubator_contribution_kind_peer_coaching"
+            ).id,
+            "description": self.name,
+            "source_ref": f"{self._name},{self.id}",
+            "state": "draft",
+            "company_id": self.company_id.id,
+        }

@@ -202,3 +202,81 @@ class IncubatorProject(models.Model):
         newcomers = self.entrepreneur_ids.filtered(lambda p: not p.is_entrepreneur)
         if newcomers:
             newcomers.write({"is_entrepreneur": True})
+
+    # ------------------------------------------------------------------
+    # Time ledger (gift and counter-gift)
+    # ------------------------------------------------------------------
+
+    incubator_given_contribution_ids = fields.One2many(
+        "incubator.contribution",
+        "giver_project_id",
+        string="Contributions Given",
+        groups="incubator_community.group_incubator_user",
+    )
+    incubator_received_contribution_ids = fields.One2many(
+        "incubator.contribution",
+        "receiver_project_id",
+        string="Contributions Received",
+        groups="incubator_community.group_incubator_user",
+    )
+    incubator_hours_given = fields.Float(
+        string="Hours Given",
+        digits=(16, 2),
+        compute="_compute_incubator_balance",
+        store=True,
+        compute_sudo=True,
+        help="Hours the project gave back (reversals of entries it received), "
+        "over confirmed contributions.",
+    )
+    incubator_hours_received = fields.Float(
+        string="Hours Received",
+        digits=(16, 2),
+        compute="_compute_incubator_balance",
+        store=True,
+        compute_sudo=True,
+        help="Hours the project received, over confirmed contributions.",
+    )
+    incubator_balance = fields.Float(
+        string="Time Balance",
+        digits=(16, 2),
+        compute="_compute_incubator_balance",
+        store=True,
+        index=True,
+        compute_sudo=True,
+        help="Hours given minus hours received.",
+    )
+
+    @api.depends(
+        "incubator_given_contribution_ids.state",
+        "incubator_given_contribution_ids.hours",
+        "incubator_received_contribution_ids.state",
+        "incubator_received_contribution_ids.hours",
+    )
+    def _compute_incubator_balance(self):
+        totals = self.env["incubator.balance.line"]._incubator_totals(
+            "project_id", self._origin.ids
+        )
+        for project in self:
+            given, received = totals.get(project._origin.id, (0.0, 0.0))
+            project.incubator_hours_given = given
+            project.incubator_hours_received = received
+            project.incubator_balance = given - received
+
+    def action_view_incubator_balance(self):
+        self.ensure_one()
+        return self.env["incubator.balance.line"]._incubator_history_action(
+            [("project_id", "=", self.id)], self.display_name
+        )
+
+    def action_view_incubator_contributions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "incubator_community.incubator_contribution_action"
+        )
+        action["domain"] = [
+            "|",
+            ("receiver_project_id", "=", self.id),
+            ("giver_project_id", "=", self.id),
+        ]
+        action["context"] = {"default_receiver_project_id": self.id}
+        return action

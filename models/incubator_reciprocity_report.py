@@ -1,1 +1,277 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models, tools
+from odoo.tools import SQL
+
+
+class IncubatorReciprocityReport(models.Model):
+    """Reciprocity dashboard: one row per entrepreneur and company.
+
+    Over the company's rolling period (the last ``period_months`` months up to
+    today, computed with ``current_date`` in SQL), it sums the confirmed hours
+    the member gave and received, the latter including their share of the hours
+    received by their projects (split equally within the team), and compares
+    what they gave with what is expected (received x ratio). The deficit
+    tolerated before "behind" is the company's soft limit.
+
+    A reversed entry and its reversal are both left out: a correction must not
+    count as time given back. Projects give time only in reversals, so the
+    hours given are the member's own.
+    """
+
+    _name = "incubator.reciprocity.report"
+    _description = "Reciprocity Analysis"
+    _auto = False
+    _order = "gap, id"
+    _rec_name = "partner_id"
+    _depends = {
+        "incubator.contribution": [
+            "giver_id",
+            "receiver_id",
+            "receiver_project_id",
+            "reversed_id",
+            "hours",
+            "date",
+            "state",
+            "company_id",
+        ],
+        "incubator.reciprocity.exemption": [
+            "partner_id",
+            "date_start",
+            "date_end",
+            "company_id",
+            "active",
+        ],
+        "incubator.project": [
+            "entrepreneur_ids",
+            "coach_id",
+            "date_entry",
+            "company_id",
+            "active",
+        ],
+        "res.partner": ["is_entrepreneur", "active", "company_id"],
+        "res.company": [
+            "incubator_reciprocity_ratio",
+            "incubator_reciprocity_period_months",
+            "incubator_reciprocity_soft_limit",
+        ],
+    }
+
+    partner_id = fields.Many2one("res.partner", string="Member", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    project_id = fields.Many2one(
+        "incubator.project",
+        readonly=True,
+        help="The member's most recent project in the programme.",
+    )
+    coach_id = fields.Many2one("res.users", readonly=True, help="Coach of the project.")
+    cohort = fields.Char(
+        readonly=True,
+        help="Year the member entered the programme (first project entry).",
+    )
+    project_ids = fields.Many2many(
+        related="partner_id.incubator_project_ids", string="Projects"
+    )
+    theme_ids = fields.Many2many(
+        related="partner_id.incubator_theme_ids", string="Themes"
+    )
+    period_start = fields.Date(
+        readonly=True, help="First day of the rolling period taken into account."
+    )
+    given = fields.Float(
+        string="Hours Given",
+        readonly=True,
+        help="Confirmed hours the member gave within the period.",
+    )
+    received_personal = fields.Float(
+        string="Hours Received (personal)",
+        readonly=True,
+        help="Confirmed hours the member received personally within the period.",
+    )
+    received_team = fields.Float(
+        string="Hours Received (team share)",
+        readonly=True,
+        help="The member's share of the confirmed hours their projects received "
+        "within the period, split equally within each team.",
+    )
+    received = fields.Float(
+        string="Hours Received",
+        readonly=True,
+        help="Personal hours received plus the share of the team's hours.",
+    )
+    expected = fields.Float(
+        string="Hours Expected",
+        readonly=True,
+        help="Hours received multiplied by the reciprocity ratio.",
+    )
+    gap = fields.Float(
+        readonly=True, help="Hours given minus hours expected (negative: owed)."
+    )
+    status = fields.Selection(
+        [
+            ("ahead", "Ahead"),
+            ("on_track", "On Track"),
+            ("behind", "Behind"),
+            ("exempt", "Exempt"),
+        ],
+        readonly=True,
+    )
+
+    def _query(self):
+        return """
+            WITH settings AS (
+                SELECT company.id AS company_id,
+                       COALESCE(company.incubator_reciprocity_ratio, 0)::numeric
+                           AS ratio,
+                       COALESCE(company.incubator_reciprocity_soft_limit, 0)::numeric
+                           AS soft_limit,
+                       (current_date - make_interval(months => GREATEST(
+                           COALESCE(company.incubator_reciprocity_period_months, 12),
+                           1)))::date + 1 AS period_start
+                  FROM res_company company
+            ),
+            members AS (
+                SELECT partner.id AS partner_id, settings.*
+                  FROM res_partner partner
+                  JOIN settings
+                    ON partner.company_id IS NULL
+                       OR partner.company_id = settings.company_id
+                 WHERE partner.is_entrepreneur AND partner.active
+            ),
+            -- inlined in each sum below, so that a filter on the member
+            -- reaches the index of the ledger
+            entries AS NOT MATERIALIZED (
+                SELECT contribution.giver_id,
+                       contribution.receiver_id,
+                       contribution.receiver_project_id,
+                       contribution.company_id,
+                       contribution.hours
+                  FROM incubator_contribution contribution
+                  JOIN settings
+                    ON settings.company_id = contribution.company_id
+                 WHERE contribution.state = 'confirmed'
+                   AND contribution.date >= settings.period_start
+                   AND contribution.date <= current_date
+                   -- a reversed entry and its reversal cancel each other out
+                   AND contribution.reversed_id IS NULL
+                   AND NOT EXISTS (
+                       SELECT 1
+                         FROM incubator_contribution reversal
+                        WHERE reversal.reversed_id = contribution.id
+                          AND reversal.state = 'confirmed'
+                   )
+            ),
+            given AS (
+                SELECT giver_id AS partner_id, company_id, SUM(hours) AS hours
+                  FROM entries
+                 WHERE giver_id IS NOT NULL
+                 GROUP BY giver_id, company_id
+            ),
+            received_personal AS (
+                SELECT receiver_id AS partner_id, company_id, SUM(hours) AS hours
+                  FROM entries
+                 WHERE receiver_id IS NOT NULL
+                 GROUP BY receiver_id, company_id
+            ),
+            team_size AS (
+                SELECT project_id, COUNT(*) AS size
+                  FROM incubator_project_entrepreneur_rel
+                 GROUP BY project_id
+            ),
+            received_team AS (
+                SELECT team.partner_id, entries.company_id,
+                       SUM(entries.hours / team_size.size) AS hours
+                  FROM entries
+                  JOIN team_size
+                    ON team_size.project_id = entries.receiver_project_id
+                  JOIN incubator_project_entrepreneur_rel team
+                    ON team.project_id = entries.receiver_project_id
+                 GROUP BY team.partner_id, entries.company_id
+            ),
+            cohorts AS (
+                SELECT team.partner_id,
+                       MIN(project.date_entry) AS date_entry
+                  FROM incubator_project_entrepreneur_rel team
+                  JOIN incubator_project project ON project.id = team.project_id
+                 GROUP BY team.partner_id
+            ),
+            totals AS (
+                SELECT members.*,
+                       ROUND(COALESCE(given.hours, 0)::numeric, 2) AS given,
+                       ROUND(COALESCE(received_personal.hours, 0)::numeric, 2)
+                           AS received_personal,
+                       ROUND(COALESCE(received_team.hours, 0)::numeric, 2)
+                           AS received_team,
+                       EXISTS (
+                           SELECT 1
+                             FROM incubator_reciprocity_exemption exemption
+                            WHERE exemption.partner_id = members.partner_id
+                              AND exemption.company_id = members.company_id
+                              AND exemption.active
+                              AND exemption.date_start <= current_date
+                              AND exemption.date_end >= current_date
+                       ) AS exempt
+                  FROM members
+                  LEFT JOIN given
+                    ON given.partner_id = members.partner_id
+                   AND given.company_id = members.company_id
+                  LEFT JOIN received_personal
+                    ON received_personal.partner_id = members.partner_id
+                   AND received_personal.company_id = members.company_id
+                  LEFT JOIN received_team
+                    ON received_team.partner_id = members.partner_id
+                   AND received_team.company_id = members.company_id
+            ),
+            gaps AS (
+                SELECT totals.*,
+                       totals.received_personal + totals.received_team
+                           AS received,
+                       ROUND(((totals.received_personal + totals.received_team)
+                              * totals.ratio), 2) AS expected
+                  FROM totals
+            )
+            SELECT (gaps.company_id::bigint << 32) + gaps.partner_id AS id,
+                   gaps.partner_id,
+                   gaps.company_id,
+                   main_project.id AS project_id,
+                   main_project.coach_id,
+                   to_char(cohorts.date_entry, 'YYYY') AS cohort,
+                   gaps.period_start,
+                   gaps.given,
+                   gaps.received_personal,
+                   gaps.received_team,
+                   gaps.received,
+                   gaps.expected,
+                   gaps.given - gaps.expected AS gap,
+                   CASE
+                       WHEN gaps.exempt THEN 'exempt'
+                       WHEN gaps.given - gaps.expected < -gaps.soft_limit
+                           THEN 'behind'
+                       WHEN gaps.given - gaps.expected > gaps.soft_limit
+                           THEN 'ahead'
+                       ELSE 'on_track'
+                   END AS status
+              FROM gaps
+              LEFT JOIN cohorts ON cohorts.partner_id = gaps.partner_id
+              LEFT JOIN LATERAL (
+                    SELECT project.id, project.coach_id
+                      FROM incubator_project_entrepreneur_rel team
+                      JOIN incubator_project project
+                        ON project.id = team.project_id
+                     WHERE team.partner_id = gaps.partner_id
+                       AND project.active
+                       AND (project.company_id IS NULL
+                            OR project.company_id = gaps.company_id)
+                     ORDER BY project.date_entry DESC NULLS LAST, project.id DESC
+                     LIMIT 1
+              ) main_project ON TRUE
+        """
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                SQL(self._query()),
+            )
+        )

@@ -1,1 +1,86 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    incubator_community_partner_id = fields.Many2one(
+        "res.partner",
+        string="Community Partner",
+        copy=False,
+        ondelete="restrict",
+        help="The community itself as a participant of the time ledger: the "
+        "support the programme gives is logged as hours this contact gives.",
+    )
+
+    def _get_incubator_community_partner(self):
+        """Return the contact standing for the community of this company,
+        created on first use (one per company)."""
+        self.ensure_one()
+        # any member may need the community contact (e.g. a portal user reading
+        # an entry it received): the contact is not private
+        company = self.sudo()
+        if company.incubator_community_partner_id:
+            return company.incubator_community_partner_id.with_env(self.env)
+        # two first uses at the same time must not create two contacts: lock the
+        # company row, then look again
+        self.env.cr.execute(
+            "SELECT incubator_community_partner_id FROM res_company "
+            "WHERE id = %s FOR NO KEY UPDATE",
+            [self.id],
+        )
+        company.invalidate_recordset(["incubator_community_partner_id"])
+        if not company.incubator_community_partner_id:
+            partner = (
+                self.env["res.partner"]
+                .sudo()
+                .create(
+                    {
+                        "name": self.env._("%s community", company.name),
+                        "is_company": True,
+                        "company_id": company.id,
+                        "email": company.email,
+                    }
+                )
+            )
+            company.incubator_community_partner_id = partner
+        return company.incubator_community_partner_id.with_env(self.env)
+
+    # reciprocity settings
+    incubator_reciprocity_ratio = fields.Float(
+        string="Reciprocity Ratio",
+        default=0.5,
+        help="Hours each member is expected to give back for every hour they "
+        "received within the reciprocity period.",
+    )
+    incubator_reciprocity_period_months = fields.Integer(
+        string="Reciprocity Period (months)",
+        default=12,
+        help="Rolling period over which the hours given and received are "
+        "compared; a member behind is invited at most once per period.",
+    )
+    incubator_reciprocity_soft_limit = fields.Float(
+        string="Reciprocity Soft Limit (hours)",
+        default=4.0,
+        help="Deficit of hours tolerated before a member counts as behind and is "
+        "invited to give back. It alerts, it never blocks.",
+    )
+
+    _sql_constraints = [
+        (
+            "incubator_reciprocity_ratio_check",
+            "CHECK (incubator_reciprocity_ratio >= 0)",
+            "The reciprocity ratio cannot be negative.",
+        ),
+        (
+            "incubator_reciprocity_period_months_check",
+            "CHECK (incubator_reciprocity_period_months BETWEEN 1 AND 120)",
+            "The reciprocity period is between 1 and 120 months.",
+        ),
+        (
+            "incubator_reciprocity_soft_limit_check",
+            "CHECK (incubator_reciprocity_soft_limit >= 0)",
+            "The reciprocity soft limit cannot be negative.",
+        ),
+    ]

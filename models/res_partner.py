@@ -104,3 +104,86 @@ class ResPartner(models.Model):
         )
         if newcomers:
             newcomers.write({"is_entrepreneur": True})
+
+    # ------------------------------------------------------------------
+    # Time ledger (gift and counter-gift)
+    # ------------------------------------------------------------------
+
+    incubator_given_contribution_ids = fields.One2many(
+        "incubator.contribution",
+        "giver_id",
+        string="Contributions Given",
+        groups="incubator_community.group_incubator_user",
+    )
+    incubator_received_contribution_ids = fields.One2many(
+        "incubator.contribution",
+        "receiver_id",
+        string="Contributions Received",
+        groups="incubator_community.group_incubator_user",
+    )
+    incubator_hours_given = fields.Float(
+        string="Hours Given",
+        digits=(16, 2),
+        compute="_compute_incubator_balance",
+        store=True,
+        compute_sudo=True,
+        help="Hours this contact gave, over confirmed contributions.",
+    )
+    incubator_hours_received = fields.Float(
+        string="Hours Received",
+        digits=(16, 2),
+        compute="_compute_incubator_balance",
+        store=True,
+        compute_sudo=True,
+        help="Hours this contact received, over confirmed contributions.",
+    )
+    incubator_balance = fields.Float(
+        string="Time Balance",
+        digits=(16, 2),
+        compute="_compute_incubator_balance",
+        store=True,
+        index=True,
+        compute_sudo=True,
+        help="Hours given minus hours received: below zero, the contact owes "
+        "time to the community.",
+    )
+    incubator_digest_optout = fields.Boolean(
+        string="No weekly digest of help requests",
+        help="Do not send this contact the weekly e-mail listing the open help "
+        "requests that match their skills.",
+    )
+
+    @api.depends(
+        "incubator_given_contribution_ids.state",
+        "incubator_given_contribution_ids.hours",
+        "incubator_received_contribution_ids.state",
+        "incubator_received_contribution_ids.hours",
+    )
+    def _compute_incubator_balance(self):
+        totals = self.env["incubator.balance.line"]._incubator_totals(
+            "partner_id", self._origin.ids
+        )
+        for partner in self:
+            given, received = totals.get(partner._origin.id, (0.0, 0.0))
+            partner.incubator_hours_given = given
+            partner.incubator_hours_received = received
+            partner.incubator_balance = given - received
+
+    def action_view_incubator_balance(self):
+        self.ensure_one()
+        return self.env["incubator.balance.line"]._incubator_history_action(
+            [("partner_id", "=", self.id)], self.display_name
+        )
+
+    def action_view_incubator_contributions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "incubator_community.incubator_contribution_action"
+        )
+        action["domain"] = [
+            "|",
+            ("giver_id", "=", self.id),
+            ("receiver_id", "=", self.id),
+        ]
+        action["context"] = {"default_giver_id": self.id}
+        return action

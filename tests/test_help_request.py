@@ -1,1 +1,420 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import date
+
+from freezegun import freeze_time
+from psycopg2 import IntegrityError
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
+
+from .test_matching import IncubatorMatchingCommon
+
+
+@tagged("post_install", "-at_install")
+class TestHelpRequest(IncubatorMatchingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # partner B (Instagram) helps partner A, who wants Instagram
+        cls.request = cls._help_request(
+            cls.partner_a,
+            skills=cls.skill_instagram,
+            name="Test grow our Instagram audience",
+            estimated_hours=3.0,
+        )
+        cls.helper_c = cls._entrepreneurs(["Test Helper C"])
+        cls._give_skills(cls.helper_c, (cls.skill_instagram, cls.level_beginner))
+        cls.user_portal_c = cls._portal_user(cls.helper_c, "incubator_portal_c")
+
+    @classmethod
+    def _portal_user(cls, partner, login):
+        return new_test_user(
+            cls.env,
+            login=login,
+            groups="base.group_portal",
+            partner_id=partner.id,
+            name=partner.name,
+            email=partner.email,
+        )
+
+    def _mails_to(self, partner, model):
+        return (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("model", "=", model), ("recipient_ids", "in", partner.ids)])
+        )
+
+    # ------------------------------------------------------------
+    # Invariants
+    # ------------------------------------------------------------
+
+    def test_requester_xor_project(self):
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            self._help_request(self.partner_a, project=self.project_a)
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            self._help_request()
+
+    def test_estimated_hours_range(self):
+        for hours in (0, -1, 200.5):
+            with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+                self._help_request(self.partner_a, estimated_hours=hours)
+        self.assertTrue(self._help_request(self.partner_a, estimated_hours=200))
+
+    @freeze_time("2026-03-10")
+    def test_deadline_not_in_the_past(self):
+        with self.assertRaises(ValidationError):
+            self._help_request(self.partner_a, deadline=date(2026, 3, 9))
+        request = self._help_request(self.partner_a, deadline=date(2026, 3, 10))
+        self.assertEqual(request.deadline, date(2026, 3, 10))
+
+    def test_addressed_to_not_the_requesting_side(self):
+        with self.assertRaises(ValidationError):
+            self._help_request(self.partner_a, addressed_to_id=self.partner_a2.id)
+
+    def test_kanban_shows_every_status(self):
+        groups = self.env["incubator.help.request"].read_group(
+            [("id", "=", self.request.id)], ["state"], ["state"]
+        )
+        self.assertEqual(
+            [group["state"] for group in groups],
+            ["open", "matched", "done", "cancelled"],
+        )
+
+    # ------------------------------------------------------------
+    # Offers
+    # ------------------------------------------------------------
+
+    def test_offer(self):
+        request = self.request.with_user(self.user_portal_b)
+        offer = request.action_offer("I run our account", 2)
+        self.assertEqual(offer.helper_id, self.partner_b)
+        self.assertEqual((offer.state, offer.hours), ("proposed", 2.0))
+        self.assertEqual(offer.message, "I run our account")
+        # offering again updates the same offer
+        offer_again = request.action_offer("Two hours and a half", "2.5")
+        self.assertEqual(offer_again, offer)
+        self.assertEqual(offer.hours, 2.5)
+        self.assertEqual(self.request.offer_count, 1)
+        # withdrawn, then offered anew
+        offer.with_user(self.user_portal_b).action_withdraw()
+        self.assertEqual(offer.state, "withdrawn")
+        request.action_offer(None, None)
+        self.assertEqual((offer.state, offer.hours), ("proposed", 3.0))
+
+    def test_offer_bad_input(self):
+        request = self.request.with_user(self.user_portal_b)
+        for hours in (0, -1, "abc", 201, "nan", "inf"):
+            with self.assertRaises(UserError):
+                request.action_offer("Bad", hours)
+        self.assertFalse(self.request.offer_ids)
+
+    def test_no_offer_on_own_request(self):
+        with self.assertRaises(UserError):
+            self.request.with_user(self.user_portal_a).action_offer("Me", 1)
+        project_request = self._help_request(project=self.project_a)
+        with self.assertRaises(UserError):
+            project_request.with_user(self.user_portal_a).action_offer("Me", 1)
+        with self.assertRaises(ValidationError):
+            self.env["incubator.help.offer"].create(
+                {"request_id": self.request.id, "helper_id": self.partner_a2.id}
+            )
+
+    def test_no_offer_on_closed_request(self):
+        self.request.action_cancel()
+        with self.assertRaises(UserError):
+            self.request.with_user(self.user_portal_b).action_offer("Late", 1)
+
+    def test_addressed_request(self):
+        request = self._help_request(
+            self.partner_a,
+            skills=self.skill_instagram,
+            addressed_to_id=self.helper_c.id,
+        )
+        # hidden from the others, who cannot offer
+        with self.assertRaises(AccessError):
+            request.with_user(self.user_portal_b).action_offer("Me too", 1)
+        offer = request.with_user(self.user_portal_c).action_offer("Sure", 1)
+        self.assertEqual(offer.helper_id, self.helper_c)
+
+    # ------------------------------------------------------------
+    # Accept, done, cancel
+    # ------------------------------------------------------------
+
+    def test_accept_done_creates_draft_contribution(self):
+        offer_b = self.request.with_user(self.user_portal_b).action_offer("Me", 2)
+        offer_c = self.request.with_user(self.user_portal_c).action_offer("Me", 1)
+        request = self.request.with_user(self.user_portal_a)
+        request.action_accept_offer(offer_b.id)
+        self.assertEqual(self.request.state, "matched")
+        self.assertEqual(self.request.helper_id, self.partner_b)
+        self.assertEqual((offer_b.state, offer_c.state), ("accepted", "declined"))
+        self.assertIn(self.partner_b, self.request.message_partner_ids)
+        mail = self._mails_to(self.partner_b, "incubator.help.request")
+        self.assertEqual(len(mail), 1, "the helper is told their offer is accepted")
+        self.assertIn("accepted your offer", str(mail.body_html))
+        # the helper's load counts the request in progress
+        self.assertEqual(
+            self.env["incubator.help.request"].search_count(
+                [("helper_id", "=", self.partner_b.id), ("state", "=", "matched")]
+            ),
+            1,
+        )
+
+        request.action_done()
+        self.assertEqual(self.request.state, "done")
+        self.assertTrue(self.request.date_done)
+        contribution = self.request.contribution_id
+        self.assertEqual(contribution.state, "draft", "awaits the requester")
+        self.assertEqual(contribution.giver_id, self.partner_b)
+        self.assertEqual(contribution.receiver_id, self.partner_a)
+        self.assertFalse(contribution.receiver_project_id)
+        self.assertEqual(contribution.hours, 2.0, "the hours of the accepted offer")
+        self.assertEqual(
+            contribution.kind_id,
+            self.env.ref(
+                "incubator_community.incubator_contribution_kind_peer_coaching"
+            ),
+        )
+        self.assertEqual(contribution.source_ref, self.request)
+        # the requester confirms: the helper's balance grows
+        contribution.with_user(self.user_portal_a).action_confirm()
+        self.assertEqual(contribution.state, "confirmed")
+        self.assertEqual(self.partner_b.incubator_balance, 2.0)
+        self.assertEqual(self.partner_a.incubator_balance, -2.0)
+
+    def test_done_by_helper_for_project_with_hours(self):
+        request = self._help_request(project=self.project_a, skills=self.skill_odoo)
+        offer = request.with_user(self.user_portal_b).action_offer("Me", 4)
+        request.with_user(self.user_portal_a).action_accept_offer(offer)
+        with self.assertRaises(UserError):
+            request.with_user(self.user_portal_b).action_done(hours=25)
+        request.with_user(self.user_portal_b).action_done(hours=1.5)
+        contribution = request.contribution_id
+        self.assertEqual(contribution.state, "draft")
+        self.assertEqual(contribution.giver_id, self.partner_b)
+        self.assertEqual(contribution.receiver_project_id, self.project_a)
+        self.assertFalse(contribution.receiver_id)
+        self.assertEqual(contribution.hours, 1.5)
+        # the team of the project is asked to confirm the hours
+        link = f"/my/contributions/{contribution.id}"
+        for member in (self.partner_a, self.partner_a2):
+            mails = (
+                self.env["mail.mail"]
+                .sudo()
+                .search([("recipient_ids", "in", member.ids)])
+                .filtered(lambda mail: link in str(mail.body_html))
+            )
+            self.assertTrue(mails, member.name)
+
+    def test_accept_by_another_portal_user(self):
+        offer = self.request.with_user(self.user_portal_b).action_offer("Me", 2)
+        # C can read the open request but is not the requester
+        with self.assertRaises(AccessError):
+            self.request.with_user(self.user_portal_c).action_accept_offer(offer)
+        with self.assertRaises(AccessError):
+            offer.with_user(self.user_portal_c).action_accept()
+        # the helper cannot accept their own offer either
+        with self.assertRaises(AccessError):
+            self.request.with_user(self.user_portal_b).action_accept_offer(offer)
+        self.assertEqual(self.request.state, "open")
+        self.assertEqual(offer.state, "proposed")
+
+    def test_accept_offer_of_another_request(self):
+        other = self._help_request(self.partner_a, skills=self.skill_instagram)
+        offer = other.with_user(self.user_portal_b).action_offer("Me", 2)
+        with self.assertRaises(UserError):
+            self.request.with_user(self.user_portal_a).action_accept_offer(offer)
+
+    def test_staff_accepts_and_team_member_marks_done(self):
+        request = self._help_request(project=self.project_a, skills=self.skill_odoo)
+        offer = request.with_user(self.user_portal_b).action_offer("Me", 2)
+        request.with_user(self.user_staff).action_accept_offer(offer)
+        self.assertEqual(request.state, "matched")
+        # C is neither on the team nor the helper
+        with self.assertRaises(AccessError):
+            request.with_user(self.user_portal_c).action_done()
+        with self.assertRaises(UserError):
+            request.with_user(self.user_portal_a).action_accept_offer(offer)
+        request.with_user(self.user_portal_a).action_done()
+        self.assertEqual(request.state, "done")
+
+    def test_done_only_when_matched(self):
+        with self.assertRaises(UserError):
+            self.request.with_user(self.user_portal_a).action_done()
+
+    def test_cancel(self):
+        offer = self.request.with_user(self.user_portal_b).action_offer("Me", 2)
+        with self.assertRaises(AccessError):
+            self.request.with_user(self.user_portal_b).action_cancel()
+        self.request.with_user(self.user_portal_a).action_cancel()
+        self.assertEqual(self.request.state, "cancelled")
+        self.assertEqual(offer.state, "declined")
+        with self.assertRaises(AccessError):
+            self.request.with_user(self.user_portal_a).action_reopen()
+        self.request.with_user(self.user_staff).action_reopen()
+        self.assertEqual(self.request.state, "open")
+
+    def test_decline(self):
+        offer = self.request.with_user(self.user_portal_b).action_offer("Me", 2)
+        with self.assertRaises(AccessError):
+            offer.with_user(self.user_portal_c).action_decline()
+        offer.with_user(self.user_portal_a).action_decline()
+        self.assertEqual(offer.state, "declined")
+
+    # ------------------------------------------------------------
+    # Portal: creation and record rules
+    # ------------------------------------------------------------
+
+    def test_portal_create(self):
+        HelpRequest = self.env["incubator.help.request"].with_user(self.user_portal_a)
+        request = HelpRequest._create_from_portal(
+            {
+                "name": "Test pricing of our baskets",
+                "skill_ids": [Command.set(self.skill_odoo.ids)],
+                "estimated_hours": 2,
+            }
+        )
+        self.assertEqual(request.requester_id, self.partner_a)
+        self.assertEqual(request.state, "open")
+        project_request = HelpRequest._create_from_portal(
+            {"name": "Test for the project", "requester_project_id": self.project_a.id}
+        )
+        self.assertEqual(project_request.requester_project_id, self.project_a)
+        self.assertFalse(project_request.requester_id)
+        with self.assertRaises(AccessError):
+            HelpRequest._create_from_portal(
+                {"name": "Test for B", "requester_project_id": self.project_b.id}
+            )
+        with self.assertRaises(AccessError):
+            HelpRequest._create_from_portal(
+                {"name": "Test as B", "requester_id": self.partner_b.id}
+            )
+        with self.assertRaises(AccessError):
+            HelpRequest.create({"name": "Test already done", "state": "done"})
+        with self.assertRaises(AccessError):
+            HelpRequest.create({"name": "Test helper", "helper_id": self.partner_b.id})
+
+    def test_portal_read_rules(self):
+        mine = self.request
+        matched_elsewhere = self._help_request(self.partner_b, skills=self.skill_odoo)
+        offer = matched_elsewhere.with_user(self.user_portal_c).action_offer("Me", 1)
+        matched_elsewhere.action_accept_offer(offer)
+        addressed_to_c = self._help_request(
+            self.partner_b, skills=self.skill_odoo, addressed_to_id=self.helper_c.id
+        )
+        project_request = self._help_request(project=self.project_a)
+        Request = self.env["incubator.help.request"]
+
+        visible_a = Request.with_user(self.user_portal_a).search([])
+        self.assertIn(mine, visible_a)
+        self.assertIn(project_request, visible_a, "a request of their project")
+        self.assertNotIn(matched_elsewhere, visible_a, "matched between B and C")
+        self.assertNotIn(addressed_to_c, visible_a, "addressed to somebody else")
+
+        visible_c = Request.with_user(self.user_portal_c).search([])
+        self.assertIn(mine, visible_c, "an open request")
+        self.assertIn(matched_elsewhere, visible_c, "C is its helper")
+        self.assertIn(addressed_to_c, visible_c)
+
+        offers_a = self.env["incubator.help.offer"].with_user(self.user_portal_a)
+        self.assertFalse(offers_a.search([]), "offers between B and C are not A's")
+        offer_b = mine.with_user(self.user_portal_b).action_offer("Me", 1)
+        self.assertEqual(offers_a.search([]), offer_b, "an offer on A's request")
+        offers_b = self.env["incubator.help.offer"].with_user(self.user_portal_b)
+        self.assertEqual(offers_b.search([]), offer_b | offer, "own and on own request")
+        with self.assertRaises(AccessError):
+            offer_b.with_user(self.user_portal_b).write({"state": "accepted"})
+        with self.assertRaises(AccessError):
+            mine.with_user(self.user_portal_a).write({"state": "done"})
+
+    # ------------------------------------------------------------
+    # Matching open requests of a member, weekly digest
+    # ------------------------------------------------------------
+
+    def test_search_matching_open_requests(self):
+        Request = self.env["incubator.help.request"]
+        own = self._help_request(self.partner_b, skills=self.skill_instagram)
+        team = self._help_request(self.partner_a2, skills=self.skill_odoo)
+        other_skill = self._help_request(self.partner_a, skills=self.skill_dutch)
+        addressed_other = self._help_request(
+            self.partner_a,
+            skills=self.skill_instagram,
+            addressed_to_id=self.helper_c.id,
+        )
+        addressed_b = self._help_request(
+            self.partner_a, skills=self.skill_dutch, addressed_to_id=self.partner_b.id
+        )
+        cancelled = self._help_request(self.partner_a, skills=self.skill_instagram)
+        cancelled.action_cancel()
+        offered = self._help_request(self.partner_a, skills=self.skill_facilitation)
+        offered.with_user(self.user_portal_b).action_offer("Me", 1)
+
+        matching_b = Request._search_matching_open_requests(self.partner_b)
+        self.assertIn(self.request, matching_b)
+        self.assertIn(addressed_b, matching_b)
+        for request in (own, other_skill, addressed_other, cancelled, offered):
+            self.assertNotIn(request, matching_b)
+        # A2 may not help their teammate A, nor A their own team
+        self.assertNotIn(team, Request._search_matching_open_requests(self.partner_a))
+        self.assertNotIn(
+            self.request, Request._search_matching_open_requests(self.partner_a2)
+        )
+        # the batch version agrees
+        partners = self.partner_a | self.partner_a2 | self.partner_b | self.helper_c
+        batch = Request._incubator_matching_open_requests_by_partner(partners)
+        for partner in partners:
+            self.assertEqual(
+                set(batch.get(partner.id, Request).ids),
+                set(Request._search_matching_open_requests(partner).ids),
+                partner.name,
+            )
+
+    def test_digest(self):
+        Digest = self.env["incubator.help.digest"]
+        # optout: an Instagram expert who does not want the digest
+        optout, no_match = self._entrepreneurs(["Test Opted Out", "Test Without Match"])
+        optout.incubator_digest_optout = True
+        self._give_skills(optout, (self.skill_instagram, self.level_expert))
+        self._give_skills(no_match, (self.skill_dutch, self.level_c2))
+        second = self._help_request(
+            project=self.project_a, skills=self.skill_instagram | self.skill_odoo
+        )
+        Request = self.env["incubator.help.request"]
+        with freeze_time("2026-03-11 08:00:00"):  # a Wednesday
+            Request._cron_send_digest()
+            Request._cron_send_digest()  # twice the same week: nothing more
+        mails_b = self._mails_to(self.partner_b, "incubator.help.digest")
+        self.assertEqual(len(mails_b), 1, "one mail per person")
+        self.assertIn(self.request.name, str(mails_b.body_html))
+        self.assertIn("/my/help-requests", str(mails_b.body_html))
+        digest_b = Digest.search([("partner_id", "=", self.partner_b.id)])
+        self.assertEqual(digest_b.week_start, date(2026, 3, 9))
+        self.assertEqual(digest_b.request_ids, self.request | second)
+        self.assertEqual(len(self._mails_to(self.helper_c, "incubator.help.digest")), 1)
+        for partner in (optout, no_match, self.partner_a, self.partner_a2):
+            self.assertFalse(
+                self._mails_to(partner, "incubator.help.digest"), partner.name
+            )
+        # A2 (Odoo) would match the second request, but it is their project's
+        self.assertFalse(Digest.search([("partner_id", "=", self.partner_a2.id)]))
+        with freeze_time("2026-03-15 20:00:00"):  # Sunday, same week
+            Request._cron_send_digest()
+        self.assertEqual(
+            len(self._mails_to(self.partner_b, "incubator.help.digest")), 1
+        )
+        with freeze_time("2026-03-16 08:00:00"):  # next Monday
+            Request._cron_send_digest()
+        self.assertEqual(
+            len(self._mails_to(self.partner_b, "incubator.help.digest")), 2
+        )
+
+    def test_digest_batches(self):
+        Request = self.env["incubator.help.request"]
+        with freeze_time("2026-03-11 08:00:00"):
+            Request._cron_send_digest(batch_size=1)
+            first = self.env["incubator.help.digest"].search([])
+            self.assertEqual(len(first), 1)
+            Request._cron_send_digest(batch_size=1)
+            self.assertEqual(len(self.env["incubator.help.digest"].search([])), 2)
