@@ -15,7 +15,7 @@ MAX_RECORD_ID = 2**31 - 1
 
 
 def _parse_id(value):
-    """Return the positive record id held by a URL value, or None.
+    """Return the positive record id a form or URL value holds, or None.
 
     Query-string values come from anyone: "abc", "-1", "1e9", "²" or a huge
     number must not reach the database.

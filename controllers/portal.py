@@ -23,8 +23,8 @@ from odoo.tools.misc import formatLang
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-# ids are PostgreSQL integers: anything larger cannot be a record
-MAX_RECORD_ID = 2**31 - 1
+from .main import _parse_id
+
 # lengths of what people type: longer input is refused with a message
 EMAIL_MAX_LENGTH = 254
 NAME_MAX_LENGTH = 200
@@ -36,19 +36,6 @@ DECLARABLE_PROJECTS_LIMIT = 1000
 MATCHING_REQUESTS_LIMIT = 40
 # hours of a help request or an offer (the SQL CHECK of the help models)
 HELP_HOURS_MAX = 200
-
-
-def _parse_id(value):
-    """Return the positive record id a form or URL value holds, or None."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str):
-        return None
-    value = value.strip()
-    if not value or not value.isascii() or not value.isdigit():
-        return None
-    number = int(value)
-    return number if 0 < number <= MAX_RECORD_ID else None
 
 
 def _clean_text(value, max_length=None):
@@ -556,24 +543,13 @@ class IncubatorPortal(CustomerPortal):
         contribution_sudo, access_mode = self._get_contribution_sudo(
             contribution_id, access_token
         )
-        error = None
-        try:
-            with request.env.cr.savepoint():
-                self._get_contribution_actor(
-                    contribution_sudo, access_mode
-                ).action_confirm()
-        except UserError as exc:
-            error = exc.args[0]
-        else:
-            return request.redirect(
-                self._get_contribution_url(
-                    contribution_sudo, access_mode, access_token, message="confirmed"
-                )
-            )
-        values = self._prepare_contribution_page_values(
-            contribution_sudo, access_mode, access_token=access_token, error=error
+        return self._run_contribution_action(
+            contribution_sudo,
+            access_mode,
+            access_token,
+            lambda contribution: contribution.action_confirm(),
+            "confirmed",
         )
-        return request.render("incubator_community.portal_my_contribution", values)
 
     @http.route(
         "/my/contributions/<int:contribution_id>/dispute",
@@ -596,18 +572,43 @@ class IncubatorPortal(CustomerPortal):
             error = request.env._(
                 "The reason is too long: %s characters at most.", TEXT_MAX_LENGTH
             )
-        else:
+        return self._run_contribution_action(
+            contribution_sudo,
+            access_mode,
+            access_token,
+            lambda contribution: contribution.action_dispute(reason),
+            "disputed",
+            error=error,
+            reason=reason,
+        )
+
+    def _run_contribution_action(
+        self,
+        contribution_sudo,
+        access_mode,
+        access_token,
+        action,
+        message,
+        error=None,
+        reason="",
+    ):
+        """Run ``action`` on the entry as the caller acts on it (see
+        ``_get_contribution_actor``), unless ``error`` already refuses the form.
+
+        Success redirects to the entry page with the confirmation ``message``;
+        a refusal renders the page again with the error (and the typed
+        ``reason``), leaving nothing behind (savepoint).
+        """
+        if not error:
             try:
                 with request.env.cr.savepoint():
-                    self._get_contribution_actor(
-                        contribution_sudo, access_mode
-                    ).action_dispute(reason)
+                    action(self._get_contribution_actor(contribution_sudo, access_mode))
             except UserError as exc:
                 error = exc.args[0]
             else:
                 return request.redirect(
                     self._get_contribution_url(
-                        contribution_sudo, access_mode, access_token, message="disputed"
+                        contribution_sudo, access_mode, access_token, message=message
                     )
                 )
         values = self._prepare_contribution_page_values(
@@ -830,16 +831,31 @@ class IncubatorPortal(CustomerPortal):
         values.update(self._get_help_request_labels())
         return values
 
-    def _render_help_request_error(self, request_sudo, form, error):
-        values = self._prepare_help_request_page_values(
-            request_sudo, form=form, error=error
-        )
-        return request.render("incubator_community.portal_my_help_request", values)
-
     def _redirect_help_request(self, request_sudo, message):
         return request.redirect(
             f"/my/help-requests/{request_sudo.id}?{urlencode({'message': message})}"
         )
+
+    def _run_help_request_action(self, request_sudo, action, message, form, error=None):
+        """Run ``action`` on the request, in the caller's environment (the
+        model checks their rights), unless ``error`` already refuses the form.
+
+        Success redirects to the request page with the confirmation
+        ``message``; a refusal renders the page again with ``form`` (what was
+        typed) and the error, leaving nothing behind (savepoint).
+        """
+        if not error:
+            try:
+                with request.env.cr.savepoint():
+                    action(request_sudo.with_env(request.env))
+            except UserError as exc:
+                error = exc.args[0]
+            else:
+                return self._redirect_help_request(request_sudo, message)
+        values = self._prepare_help_request_page_values(
+            request_sudo, form=form, error=error
+        )
+        return request.render("incubator_community.portal_my_help_request", values)
 
     @http.route(
         "/my/help-requests/<int:request_id>/offer",
@@ -860,18 +876,14 @@ class IncubatorPortal(CustomerPortal):
             error = request.env._(
                 "The message is too long: %s characters at most.", TEXT_MAX_LENGTH
             )
-        if not error:
-            try:
-                with request.env.cr.savepoint():
-                    # as the caller: the model offers for their own partner
-                    request_sudo.with_env(request.env).action_offer(
-                        form["message"], hours
-                    )
-            except UserError as exc:
-                error = exc.args[0]
-            else:
-                return self._redirect_help_request(request_sudo, "offered")
-        return self._render_help_request_error(request_sudo, form, error)
+        return self._run_help_request_action(
+            request_sudo,
+            # the model offers for the caller's own partner
+            lambda help_request: help_request.action_offer(form["message"], hours),
+            "offered",
+            form,
+            error,
+        )
 
     @http.route(
         "/my/help-requests/<int:request_id>/accept",
@@ -882,22 +894,25 @@ class IncubatorPortal(CustomerPortal):
     )
     def portal_help_request_accept(self, request_id, offer_id=None, **post):
         request_sudo = self._get_help_request_sudo(request_id)
+        try:
+            # before looking at the offer: whoever is not on the requesting
+            # side (nor staff) must not learn which offer ids the request has
+            request_sudo.with_env(request.env)._incubator_check_requester_rights()
+        except AccessError as error:
+            raise NotFound() from error
         offer_id = _parse_id(offer_id)
         offer_sudo = request_sudo.offer_ids.filtered(lambda offer: offer.id == offer_id)
         if not offer_sudo:
             raise NotFound()
-        error = None
-        try:
-            with request.env.cr.savepoint():
-                # as the caller: the model checks they are on the requesting side
-                request_sudo.with_env(request.env).action_accept_offer(
-                    offer_sudo.with_env(request.env)
-                )
-        except UserError as exc:
-            error = exc.args[0]
-        else:
-            return self._redirect_help_request(request_sudo, "accepted")
-        return self._render_help_request_error(request_sudo, {"form": "accept"}, error)
+        return self._run_help_request_action(
+            request_sudo,
+            # the model checks the caller is on the requesting side
+            lambda help_request: help_request.action_accept_offer(
+                offer_sudo.with_env(request.env)
+            ),
+            "accepted",
+            {"form": "accept"},
+        )
 
     @http.route(
         "/my/help-requests/<int:request_id>/done",
@@ -918,17 +933,14 @@ class IncubatorPortal(CustomerPortal):
                 form["hours"],
                 request_sudo._incubator_max_contribution_hours,
             )
-        if not error:
-            try:
-                with request.env.cr.savepoint():
-                    # as the caller: the model checks they are the requesting
-                    # side or the helper
-                    request_sudo.with_env(request.env).action_done(hours=hours)
-            except UserError as exc:
-                error = exc.args[0]
-            else:
-                return self._redirect_help_request(request_sudo, "done")
-        return self._render_help_request_error(request_sudo, form, error)
+        return self._run_help_request_action(
+            request_sudo,
+            # the model checks the caller is the requesting side or the helper
+            lambda help_request: help_request.action_done(hours=hours),
+            "done",
+            form,
+            error,
+        )
 
     # ------------------------------------------------------------
     # HELP REQUESTS: NEW

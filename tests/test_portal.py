@@ -876,6 +876,34 @@ class TestPortalHelpRequests(IncubatorPortalCommon):
         self.assertEqual(self.request_b.state, "open")
         self.assertFalse(self.request_b.contribution_id)
 
+    def test_accept_does_not_reveal_offers_to_others(self):
+        """A member outside the requesting side cannot tell an offer id of the
+        request from any other number: both answer 404, without the name of
+        the helper (the model's messages name them)."""
+        offer = self.request_b.with_user(self.user_portal_c).action_offer("Me", 1.0)
+        # no longer proposed: the model's message would name C
+        offer.sudo().state = "declined"
+        self._login(self.user_portal_a)
+        responses = {
+            offer_id: self._post(
+                f"/my/help-requests/{self.request_b.id}/accept", {"offer_id": offer_id}
+            )
+            for offer_id in (str(offer.id), str(offer.id + 1000), "x")
+        }
+        for offer_id, response in responses.items():
+            with self.subTest(offer_id=offer_id):
+                self.assertEqual(response.status_code, 404)
+                self.assertNotIn(self.partner_c.name, response.text)
+        # the requester still gets the reason
+        self._login(self.user_portal_b)
+        response = self._post(
+            f"/my/help-requests/{self.request_b.id}/accept", {"offer_id": str(offer.id)}
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("o_incubator_form_errors", response.text)
+        self.request_b.invalidate_recordset()
+        self.assertEqual(self.request_b.state, "open")
+
     @warmup
     def test_queries_help_requests_page(self):
         """Same number of queries with 10 and 100 requests of each kind: open
