@@ -12,8 +12,10 @@ class IncubatorProject(models.Model):
         "website.published.mixin",
         "website.seo.metadata",
         "image.mixin",
+        "incubator.balance.mixin",
     ]
     _order = "sequence, name, id"
+    _incubator_balance_key = "project_id"
     _check_company_auto = True
 
     def _default_stage_id(self):
@@ -220,63 +222,20 @@ class IncubatorProject(models.Model):
         groups="incubator_community.group_incubator_user",
     )
     incubator_hours_given = fields.Float(
-        string="Hours Given",
-        digits=(16, 2),
-        compute="_compute_incubator_balance",
-        store=True,
-        compute_sudo=True,
         help="Hours the project gave back (reversals of entries it received), "
         "over confirmed contributions.",
     )
     incubator_hours_received = fields.Float(
-        string="Hours Received",
-        digits=(16, 2),
-        compute="_compute_incubator_balance",
-        store=True,
-        compute_sudo=True,
         help="Hours the project received, over confirmed contributions.",
     )
-    incubator_balance = fields.Float(
-        string="Time Balance",
-        digits=(16, 2),
-        compute="_compute_incubator_balance",
-        store=True,
-        index=True,
-        compute_sudo=True,
-        help="Hours given minus hours received.",
-    )
+    incubator_balance = fields.Float(help="Hours given minus hours received.")
 
-    @api.depends(
-        "incubator_given_contribution_ids.state",
-        "incubator_given_contribution_ids.hours",
-        "incubator_received_contribution_ids.state",
-        "incubator_received_contribution_ids.hours",
-    )
-    def _compute_incubator_balance(self):
-        totals = self.env["incubator.balance.line"]._incubator_totals(
-            "project_id", self._origin.ids
-        )
-        for project in self:
-            given, received = totals.get(project._origin.id, (0.0, 0.0))
-            project.incubator_hours_given = given
-            project.incubator_hours_received = received
-            project.incubator_balance = given - received
-
-    def action_view_incubator_balance(self):
-        self.ensure_one()
-        return self.env["incubator.balance.line"]._incubator_history_action(
-            [("project_id", "=", self.id)], self.display_name
-        )
-
-    def action_view_incubator_contributions(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "incubator_community.incubator_contribution_action"
-        )
-        action["domain"] = [
+    def _incubator_contributions_domain(self):
+        return [
             "|",
             ("receiver_project_id", "=", self.id),
             ("giver_project_id", "=", self.id),
         ]
-        action["context"] = {"default_receiver_project_id": self.id}
-        return action
+
+    def _incubator_contributions_context(self):
+        return {"default_receiver_project_id": self.id}

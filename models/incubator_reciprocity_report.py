@@ -194,6 +194,13 @@ class IncubatorReciprocityReport(models.Model):
                   JOIN incubator_project project ON project.id = team.project_id
                  GROUP BY team.partner_id
             ),
+            exempted AS (
+                SELECT DISTINCT exemption.partner_id, exemption.company_id
+                  FROM incubator_reciprocity_exemption exemption
+                 WHERE exemption.active
+                   AND exemption.date_start <= current_date
+                   AND exemption.date_end >= current_date
+            ),
             totals AS (
                 SELECT members.*,
                        ROUND(COALESCE(given.hours, 0)::numeric, 2) AS given,
@@ -201,15 +208,7 @@ class IncubatorReciprocityReport(models.Model):
                            AS received_personal,
                        ROUND(COALESCE(received_team.hours, 0)::numeric, 2)
                            AS received_team,
-                       EXISTS (
-                           SELECT 1
-                             FROM incubator_reciprocity_exemption exemption
-                            WHERE exemption.partner_id = members.partner_id
-                              AND exemption.company_id = members.company_id
-                              AND exemption.active
-                              AND exemption.date_start <= current_date
-                              AND exemption.date_end >= current_date
-                       ) AS exempt
+                       exempted.partner_id IS NOT NULL AS exempt
                   FROM members
                   LEFT JOIN given
                     ON given.partner_id = members.partner_id
@@ -220,6 +219,26 @@ class IncubatorReciprocityReport(models.Model):
                   LEFT JOIN received_team
                     ON received_team.partner_id = members.partner_id
                    AND received_team.company_id = members.company_id
+                  LEFT JOIN exempted
+                    ON exempted.partner_id = members.partner_id
+                   AND exempted.company_id = members.company_id
+            ),
+            -- the member's most recent active project, per company
+            main_projects AS (
+                SELECT DISTINCT ON (team.partner_id, settings.company_id)
+                       team.partner_id,
+                       settings.company_id,
+                       project.id,
+                       project.coach_id
+                  FROM incubator_project_entrepreneur_rel team
+                  JOIN incubator_project project
+                    ON project.id = team.project_id
+                  JOIN settings
+                    ON project.company_id IS NULL
+                       OR project.company_id = settings.company_id
+                 WHERE project.active
+                 ORDER BY team.partner_id, settings.company_id,
+                          project.date_entry DESC NULLS LAST, project.id DESC
             ),
             gaps AS (
                 SELECT totals.*,
@@ -252,18 +271,9 @@ class IncubatorReciprocityReport(models.Model):
                    END AS status
               FROM gaps
               LEFT JOIN cohorts ON cohorts.partner_id = gaps.partner_id
-              LEFT JOIN LATERAL (
-                    SELECT project.id, project.coach_id
-                      FROM incubator_project_entrepreneur_rel team
-                      JOIN incubator_project project
-                        ON project.id = team.project_id
-                     WHERE team.partner_id = gaps.partner_id
-                       AND project.active
-                       AND (project.company_id IS NULL
-                            OR project.company_id = gaps.company_id)
-                     ORDER BY project.date_entry DESC NULLS LAST, project.id DESC
-                     LIMIT 1
-              ) main_project ON TRUE
+              LEFT JOIN main_projects main_project
+                ON main_project.partner_id = gaps.partner_id
+               AND main_project.company_id = gaps.company_id
         """
 
     def init(self):

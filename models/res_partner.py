@@ -3,7 +3,9 @@ from odoo import api, fields, models
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "incubator.balance.mixin"]
+    _incubator_balance_key = "partner_id"
 
     is_entrepreneur = fields.Boolean(
         string="Entrepreneur",
@@ -121,69 +123,14 @@ class ResPartner(models.Model):
         string="Contributions Received",
         groups="incubator_community.group_incubator_user",
     )
-    incubator_hours_given = fields.Float(
-        string="Hours Given",
-        digits=(16, 2),
-        compute="_compute_incubator_balance",
-        store=True,
-        compute_sudo=True,
-        help="Hours this contact gave, over confirmed contributions.",
-    )
-    incubator_hours_received = fields.Float(
-        string="Hours Received",
-        digits=(16, 2),
-        compute="_compute_incubator_balance",
-        store=True,
-        compute_sudo=True,
-        help="Hours this contact received, over confirmed contributions.",
-    )
-    incubator_balance = fields.Float(
-        string="Time Balance",
-        digits=(16, 2),
-        compute="_compute_incubator_balance",
-        store=True,
-        index=True,
-        compute_sudo=True,
-        help="Hours given minus hours received: below zero, the contact owes "
-        "time to the community.",
-    )
     incubator_digest_optout = fields.Boolean(
         string="No weekly digest of help requests",
         help="Do not send this contact the weekly e-mail listing the open help "
         "requests that match their skills.",
     )
 
-    @api.depends(
-        "incubator_given_contribution_ids.state",
-        "incubator_given_contribution_ids.hours",
-        "incubator_received_contribution_ids.state",
-        "incubator_received_contribution_ids.hours",
-    )
-    def _compute_incubator_balance(self):
-        totals = self.env["incubator.balance.line"]._incubator_totals(
-            "partner_id", self._origin.ids
-        )
-        for partner in self:
-            given, received = totals.get(partner._origin.id, (0.0, 0.0))
-            partner.incubator_hours_given = given
-            partner.incubator_hours_received = received
-            partner.incubator_balance = given - received
+    def _incubator_contributions_domain(self):
+        return ["|", ("giver_id", "=", self.id), ("receiver_id", "=", self.id)]
 
-    def action_view_incubator_balance(self):
-        self.ensure_one()
-        return self.env["incubator.balance.line"]._incubator_history_action(
-            [("partner_id", "=", self.id)], self.display_name
-        )
-
-    def action_view_incubator_contributions(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "incubator_community.incubator_contribution_action"
-        )
-        action["domain"] = [
-            "|",
-            ("giver_id", "=", self.id),
-            ("receiver_id", "=", self.id),
-        ]
-        action["context"] = {"default_giver_id": self.id}
-        return action
+    def _incubator_contributions_context(self):
+        return {"default_giver_id": self.id}

@@ -195,6 +195,37 @@ class TestBalance(IncubatorLedgerCommon):
         action = self.project_b.action_view_incubator_contributions()
         self.assertEqual(self.Contribution.search(action["domain"]), entry)
 
+    def test_balance_mixin_actions(self):
+        """Contacts and projects share the balance of incubator.balance.mixin:
+        each keys it on its own column and opens its own contributions."""
+        given = self._entry(self.partner_a, self.project_b, hours=2, state="confirmed")
+        received = self._entry(self.partner_b, self.partner_a, hours=1)
+        self.assertEqual(self.partner_a._incubator_balance_key, "partner_id")
+        self.assertEqual(self.project_b._incubator_balance_key, "project_id")
+        Line = self.env["incubator.balance.line"]
+        for record in (self.partner_a, self.project_b):
+            action = record.action_view_incubator_balance()
+            self.assertEqual(action["res_model"], "incubator.balance.line")
+            lines = Line.search(action["domain"])
+            self.assertEqual(lines.contribution_id, given)
+            self.assertEqual(lines.mapped(record._incubator_balance_key), record)
+        action = self.partner_a.action_view_incubator_contributions()
+        self.assertEqual(self.Contribution.search(action["domain"]), given | received)
+        self.assertEqual(action["context"], {"default_giver_id": self.partner_a.id})
+        action = self.project_b.action_view_incubator_contributions()
+        self.assertEqual(self.Contribution.search(action["domain"]), given)
+        self.assertEqual(
+            action["context"], {"default_receiver_project_id": self.project_b.id}
+        )
+        self.assertRecordValues(
+            self.partner_a,
+            [{"incubator_hours_given": 2, "incubator_hours_received": 0}],
+        )
+        self.assertRecordValues(
+            self.project_b,
+            [{"incubator_hours_received": 2, "incubator_balance": -2}],
+        )
+
     def test_digest_optout(self):
         self.assertFalse(self.partner_a.incubator_digest_optout)
         self.partner_a.with_user(self.user_staff).incubator_digest_optout = True

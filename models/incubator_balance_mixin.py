@@ -1,0 +1,86 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+
+class IncubatorBalanceMixin(models.AbstractModel):
+    """Time balance of a ledger participant (contact or project).
+
+    The inheriting model sets ``_incubator_balance_key`` to its column in
+    ``incubator.balance.line`` and defines the One2many fields
+    ``incubator_given_contribution_ids`` and
+    ``incubator_received_contribution_ids`` (their inverse fields differ), on
+    which the stored totals depend. The help texts speak of a contact: a
+    model of another kind redefines them.
+    """
+
+    _name = "incubator.balance.mixin"
+    _description = "Time Balance"
+
+    # column of incubator.balance.line: "partner_id" or "project_id"
+    _incubator_balance_key = None
+
+    incubator_hours_given = fields.Float(
+        string="Hours Given",
+        digits=(16, 2),
+        compute="_compute_incubator_balance",
+        store=True,
+        compute_sudo=True,
+        help="Hours this contact gave, over confirmed contributions.",
+    )
+    incubator_hours_received = fields.Float(
+        string="Hours Received",
+        digits=(16, 2),
+        compute="_compute_incubator_balance",
+        store=True,
+        compute_sudo=True,
+        help="Hours this contact received, over confirmed contributions.",
+    )
+    incubator_balance = fields.Float(
+        string="Time Balance",
+        digits=(16, 2),
+        compute="_compute_incubator_balance",
+        store=True,
+        index=True,
+        compute_sudo=True,
+        help="Hours given minus hours received: below zero, the contact owes "
+        "time to the community.",
+    )
+
+    @api.depends(
+        "incubator_given_contribution_ids.state",
+        "incubator_given_contribution_ids.hours",
+        "incubator_received_contribution_ids.state",
+        "incubator_received_contribution_ids.hours",
+    )
+    def _compute_incubator_balance(self):
+        totals = self.env["incubator.balance.line"]._incubator_totals(
+            self._incubator_balance_key, self._origin.ids
+        )
+        for record in self:
+            given, received = totals.get(record._origin.id, (0.0, 0.0))
+            record.incubator_hours_given = given
+            record.incubator_hours_received = received
+            record.incubator_balance = given - received
+
+    def _incubator_contributions_domain(self):
+        """Domain of the contributions given or received by ``self``."""
+        raise NotImplementedError
+
+    def _incubator_contributions_context(self):
+        """Context of the contributions action (defaults of a new entry)."""
+        return {}
+
+    def action_view_incubator_balance(self):
+        self.ensure_one()
+        return self.env["incubator.balance.line"]._incubator_history_action(
+            [(self._incubator_balance_key, "=", self.id)], self.display_name
+        )
+
+    def action_view_incubator_contributions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "incubator_community.incubator_contribution_action"
+        )
+        action["domain"] = self._incubator_contributions_domain()
+        action["context"] = self._incubator_contributions_context()
+        return action

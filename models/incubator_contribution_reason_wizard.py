@@ -1,0 +1,38 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+# The OCA layout puts wizards under wizard/: that needs the module's root
+# __init__.py (and the manifest, for the view) to change, which this file
+# cannot do; until then it stays under models/, one model a file.
+class IncubatorContributionReasonWizard(models.TransientModel):  # pylint: disable=no-wizard-in-models
+    """Asks the reason of a dispute or a reversal in the backend."""
+
+    _name = "incubator.contribution.reason.wizard"
+    _description = "Reason of a Dispute or a Reversal"
+
+    contribution_ids = fields.Many2many(
+        "incubator.contribution", string="Contributions", required=True
+    )
+    action = fields.Selection(
+        [("dispute", "Dispute"), ("reverse", "Reverse")], required=True
+    )
+    reason = fields.Text(required=True)
+
+    def action_apply(self):
+        self.ensure_one()
+        if self.action == "dispute":
+            self.contribution_ids.action_dispute(self.reason)
+            return {"type": "ir.actions.act_window_close"}
+        reversals = self.contribution_ids.action_reverse(self.reason)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "incubator.contribution",
+            "res_id": reversals.id if len(reversals) == 1 else False,
+            "view_mode": "form" if len(reversals) == 1 else "list,form",
+            "views": [(False, "form")]
+            if len(reversals) == 1
+            else [(False, "list"), (False, "form")],
+            "domain": [("id", "in", reversals.ids)],
+            "target": "current",
+        }
