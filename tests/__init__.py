@@ -10,3 +10,4 @@ from . import test_reciprocity
 from . import test_help_request
 from . import test_matching
 from . import test_portal
+from . import test_issue_rules

@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import date
 
+from lxml import etree
+
 from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
@@ -176,3 +178,138 @@ class TestIncubatorProject(IncubatorCommon):
         self.assertEqual(
             self.env["incubator.project"].search(action["domain"]), self.project_b
         )
+
+    def test_chatter_tracks_the_programme_fields(self):
+        """Phase, coach, organisation and name changes are logged, with stage."""
+        project = self.project_a.with_user(self.user_manager)
+        project.write(
+            {
+                "name": "Test Project A renamed",
+                "phase": "consolidation",
+                "coach_id": self.user_manager.id,
+                "organisation_id": self.organisation_b.id,
+            }
+        )
+        self.env.flush_all()
+        self.env.cr.flush()
+        tracked = self.env["mail.tracking.value"].search(
+            [
+                ("mail_message_id.model", "=", "incubator.project"),
+                ("mail_message_id.res_id", "=", project.id),
+            ]
+        )
+        self.assertEqual(
+            set(tracked.field_id.mapped("name")),
+            {"name", "phase", "coach_id", "organisation_id"},
+        )
+
+    def test_default_stages_and_themes(self):
+        """The pipeline ships with folded end stages and the five themes of
+        the seed."""
+        ref = self.env.ref
+        xmlid = "incubator_community.incubator_%s"
+        themes = [
+            ref(xmlid % f"theme_{name}")
+            for name in ("health", "housing", "food", "mobility", "fashion")
+        ]
+        self.assertEqual(len(set(themes)), 5)
+        self.assertEqual(
+            [theme.name for theme in themes],
+            ["Health", "Housing", "Sustainable Food", "Mobility", "Ethical Fashion"],
+        )
+        stages = [
+            ref(xmlid % f"project_stage_{name}")
+            for name in ("candidate", "incubation", "acceleration", "alumni", "stopped")
+        ]
+        self.assertEqual(
+            [stage.fold for stage in stages], [False, False, False, True, True]
+        )
+        sequences = [stage.sequence for stage in stages]
+        self.assertEqual(sequences, sorted(sequences))
+        # the first stage of the pipeline is the default one (our test stages
+        # of common.py come later)
+        self.assertEqual(
+            self.env["incubator.project"].create({"name": "New"}).stage_id,
+            stages[0],
+        )
+
+    def _visible_menus(self, user):
+        return self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+
+    def test_community_menus(self):
+        """Community > Projects, Entrepreneurs, Configuration (stages, themes,
+        skills), for staff; configuration for managers only; none for portal."""
+        ref = self.env.ref
+        root = ref("incubator_community.incubator_menu_root")
+        self.assertEqual(root.name, "Community")
+        self.assertFalse(root.parent_id)
+        children = {menu.name: menu for menu in root.child_id}
+        self.assertEqual(children["Projects"].action.res_model, "incubator.project")
+        self.assertEqual(
+            children["Entrepreneurs"].action,
+            ref("incubator_community.res_partner_entrepreneur_action"),
+        )
+        config = children["Configuration"]
+        self.assertEqual(
+            {menu.action.res_model for menu in config.child_id if menu.action}
+            >= {"incubator.project.stage", "incubator.theme", "hr.skill.type"},
+            True,
+        )
+        entrepreneurs = ref("incubator_community.res_partner_entrepreneur_action")
+        self.assertEqual(
+            set(entrepreneurs.view_mode.split(",")) >= {"list", "kanban", "form"},
+            True,
+        )
+        staff = self._visible_menus(self.user_staff)
+        manager = self._visible_menus(self.user_manager)
+        for menu in (root, children["Projects"], children["Entrepreneurs"]):
+            self.assertIn(menu.id, staff)
+        # portal users may not even read menus; the app needs a staff group
+        self.assertTrue(root.groups_id)
+        self.assertFalse(root.groups_id & self.user_portal_a.groups_id)
+        self.assertNotIn(config.id, staff)
+        self.assertIn(config.id, manager)
+        for menu in config.child_id.filtered(
+            lambda m: (
+                m.action.res_model
+                in ("incubator.project.stage", "incubator.theme", "hr.skill.type")
+            )
+        ):
+            self.assertIn(menu.id, manager)
+
+    def test_analysis_by_stage_theme_and_phase(self):
+        """The project analysis offers pivot and graph, and groups by stage,
+        theme and phase from its search view."""
+        action = self.env.ref("incubator_community.incubator_project_action_analysis")
+        modes = action.view_mode.split(",")
+        self.assertIn("pivot", modes)
+        self.assertIn("graph", modes)
+        Project = self.env["incubator.project"].with_user(self.user_staff)
+        arch = Project.get_view(action.search_view_id.id, "search")["arch"]
+        group_bys = {
+            node.get("context").split("'group_by': '")[1].split("'")[0]
+            for node in etree.fromstring(arch).xpath("//filter[@context]")
+            if "group_by" in node.get("context")
+        }
+        self.assertLessEqual({"stage_id", "theme_ids", "phase"}, group_bys)
+        for view_type in ("pivot", "graph"):
+            view = Project.get_view(view_type=view_type)
+            self.assertTrue(etree.fromstring(view["arch"]).xpath("//field"))
+        # the three group-bys work for staff, themes counted per project
+        domain = [("id", "in", (self.project_a | self.project_b).ids)]
+        for groupby, expected in (
+            ("stage_id", {self.stage_incubation.id: 1, self.stage_acceleration.id: 1}),
+            ("theme_ids", {self.theme_food.id: 1, self.theme_housing.id: 1}),
+            ("phase", {"launch": 1, "consolidation": 1}),
+        ):
+            groups = Project.read_group(domain, [groupby], [groupby])
+            counts = {
+                (
+                    g[groupby][0]
+                    if isinstance(g[groupby], (tuple, list))
+                    else g[groupby]
+                ): g[f"{groupby}_count"]
+                for g in groups
+                if g[f"{groupby}_count"]
+            }
+            self.assertEqual(counts, expected, groupby)

@@ -125,3 +125,74 @@ class TestIncubatorSecurity(IncubatorCommon):
         self.assertIn(self.project_a, Project.search([]))
         with self.assertRaises(AccessError):
             project_2.with_user(self.user_staff).read(["name"])
+
+    def test_group_hierarchy(self):
+        """The manager implies the user group, the settings administrators are
+        managers, and staff are not managers."""
+        manager_group = self.env.ref("incubator_community.group_incubator_manager")
+        user_group = self.env.ref("incubator_community.group_incubator_user")
+        self.assertIn(user_group, self.user_manager.groups_id)
+        self.assertIn(user_group, manager_group.implied_ids)
+        self.assertFalse(
+            self.user_staff.has_group("incubator_community.group_incubator_manager")
+        )
+        admin = self.env["res.users"].create(
+            {
+                "name": "Incubator Settings Admin",
+                "login": "incubator_settings_admin",
+                "groups_id": [(6, 0, self.env.ref("base.group_system").ids)],
+            }
+        )
+        self.assertTrue(admin.has_group("incubator_community.group_incubator_manager"))
+        self.assertTrue(admin.has_group("incubator_community.group_incubator_user"))
+        self.assertIn(manager_group, self.env.ref("base.user_admin").groups_id)
+        self.assertFalse(
+            self.user_portal_a.has_group("incubator_community.group_incubator_user")
+        )
+
+    def test_every_model_has_access_rules(self):
+        """Each model of the module, reports and wizards included, has at least
+        one access right, and none grants anything to every user (no group)."""
+        models = (
+            self.env["ir.model.data"]
+            .search(
+                [("module", "=", "incubator_community"), ("model", "=", "ir.model")]
+            )
+            .mapped("res_id")
+        )
+        checked = []
+        for model in self.env["ir.model"].browse(models):
+            if model.model not in self.env or self.env[model.model]._abstract:
+                continue
+            accesses = self.env["ir.model.access"].search([("model_id", "=", model.id)])
+            self.assertTrue(accesses, f"{model.model} has no access right")
+            self.assertTrue(
+                all(accesses.mapped("group_id")),
+                f"{model.model} grants access to every user",
+            )
+            checked.append(model.model)
+        self.assertIn("incubator.project", checked)
+        self.assertIn("incubator.contribution", checked)
+
+    def test_configuration_readable_by_portal_and_public(self):
+        """Themes and stages are shown on the public pages: portal and public
+        users read them, and cannot change them."""
+        health = self.env.ref("incubator_community.incubator_theme_health")
+        candidate = self.env.ref(
+            "incubator_community.incubator_project_stage_candidate"
+        )
+        for user in (self.user_public, self.user_portal_a):
+            Theme = self.env["incubator.theme"].with_user(user)
+            Stage = self.env["incubator.project.stage"].with_user(user)
+            self.assertIn(health, Theme.search([]))
+            self.assertIn(candidate, Stage.search([]))
+            self.assertEqual(health.with_user(user).name, health.name)
+            with self.assertRaises(AccessError):
+                health.with_user(user).write({"color": 4})
+            with self.assertRaises(AccessError):
+                candidate.with_user(user).write({"fold": True})
+            with self.assertRaises(AccessError):
+                Theme.create({"name": "Intruder Theme"})
+        # the public user reads no entrepreneur skill
+        with self.assertRaises(AccessError):
+            self.env["incubator.partner.skill"].with_user(self.user_public).search([])
