@@ -333,3 +333,27 @@ drop_db() {
     fi
     rm -rf "$RUN/data/filestore/$1"
 }
+
+# The template database of the tests and benchmarks: Odoo with the
+# dependencies installed without demo data, named after the Odoo version and
+# the dependency list, built once and reused. Sets TEMPLATE.
+ensure_template() {
+    local key old
+    key="$(printf '%s\n' "$ODOO_VERSION" "$ODOO_DIR" "$ODOO_DEPENDS" | sha1sum | cut -c1-10)"
+    TEMPLATE="incubator_tmpl_$key"
+    if db_exists "$TEMPLATE"; then
+        info "Reusing the template database $TEMPLATE"
+        return
+    fi
+    step "Building the template database $TEMPLATE with $ODOO_DEPENDS (first run only, a few minutes)"
+    for old in $(psql_cmd -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'incubator\_tmpl\_%'"); do
+        drop_db "$old"
+    done
+    odoo_install_checked "$LOGDIR/template.log" -d "$TEMPLATE.building" -i "$ODOO_DEPENDS" \
+        --without-demo=all
+    psql_cmd -c "ALTER DATABASE \"$TEMPLATE.building\" RENAME TO \"$TEMPLATE\""
+    rm -rf "$RUN/data/filestore/$TEMPLATE"
+    if [ -d "$RUN/data/filestore/$TEMPLATE.building" ]; then
+        mv "$RUN/data/filestore/$TEMPLATE.building" "$RUN/data/filestore/$TEMPLATE"
+    fi
+}
