@@ -1,3 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from . import main
 from . import portal
+from . import form_guard
+from . import webinar
+from . import webinar_portal
+from . import coaching_portal
+from . import volunteer
+from . import volunteer_portal

@@ -18,3 +18,15 @@ from . import incubator_help_offer
 from . import incubator_help_request
 from . import incubator_help_match
 from . import incubator_help_digest
+from . import incubator_form_throttle
+from . import incubator_webinar
+from . import incubator_webinar_registration
+from . import project_project
+from . import account_analytic_line
+from . import incubator_coaching_engagement
+from . import incubator_coaching_report
+from . import incubator_volunteer_stage
+from . import incubator_volunteer_position
+from . import incubator_volunteer_objective
+from . import incubator_volunteer_engagement
+from . import incubator_volunteer_hours_wizard

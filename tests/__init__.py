@@ -11,3 +11,15 @@ from . import test_help_request
 from . import test_matching
 from . import test_portal
 from . import test_issue_rules
+from . import test_form_guard
+from . import test_webinar
+from . import test_webinar_registration
+from . import test_webinar_concurrency
+from . import test_website_webinar
+from . import test_webinar_tours
+from . import test_coaching
+from . import test_coaching_report
+from . import test_coaching_portal
+from . import test_volunteer
+from . import test_website_volunteer
+from . import test_volunteer_portal
