@@ -15,6 +15,7 @@ SECTIONS = [
     ("QUICKSTART", "Quick start"),
     ("DESCRIPTION", None),
     ("INSTALL", "Installation"),
+    ("DEPLOYING", "Deploying"),
     ("CONFIGURE", "Configuration"),
     ("USAGE", "Usage"),
     ("ROADMAP", "Known issues / Roadmap"),
