@@ -318,6 +318,19 @@ odoo_install_checked() {
     fi
 }
 
+# The demo database of scripts/run: created with the module and its demo data
+# when missing, else the module is upgraded in it.
+ensure_demo_db() {
+    local db="$1"
+    if db_exists "$db"; then
+        step "Upgrading $MODULE in the existing database $db"
+        odoo_install_checked "$LOGDIR/run-upgrade.log" -d "$db" -u "$MODULE"
+    else
+        step "Creating the database $db with $MODULE and demo data (a few minutes the first time)"
+        odoo_install_checked "$LOGDIR/run-install.log" -d "$db" -i "$MODULE"
+    fi
+}
+
 copy_filestore() {
     local from="$RUN/data/filestore/$1" to="$RUN/data/filestore/$2"
     rm -rf "$to"
