@@ -18,6 +18,7 @@
         "mail",
         "hr_skills",
         "sale_timesheet",
+        "privacy_lookup",
     ],
     "data": [
         "security/incubator_groups.xml",

@@ -12,74 +12,80 @@ SQL queries of one run, and the ratio to the contacts list of Odoo itself
 """
 
 import argparse
-import statistics
-import time
 
-from lxml import etree
+from benchlib import list_specification, measure_orm, open_registry, print_table
 
 import odoo
 from odoo import api
-from odoo.modules.registry import Registry
-from odoo.tools import config
 
 BALANCE_FIELDS = (
     "incubator_hours_given",
     "incubator_hours_received",
     "incubator_balance",
 )
+# the columns of Odoo's contacts list that are stored fields of res.partner
+ODOO_PARTNER_FIELDS = ("name", "email", "phone")
 
 
-def list_specification(env, model, view_xmlid):
-    """The web_search_read specification of a list view: its visible
-    columns, relational ones with their display name."""
-    Model = env[model]
-    view = env.ref(view_xmlid)
-    arch = Model.get_views([(view.id, "list")])["views"]["list"]["arch"]
-    spec = {}
-    for node in etree.fromstring(arch).iterchildren("field"):
-        if node.get("column_invisible") in ("1", "True"):
-            continue
-        fname = node.get("name")
-        field = Model._fields[fname]
-        spec[fname] = {"fields": {"display_name": {}}} if field.relational else {}
-    return spec
+def bench_member(env):
+    """The bench contact of generate_ledger.py measured alone."""
+    Partner = env["res.partner"]
+    member = Partner.search([("email", "=", "member1@bench.example.com")], limit=1)
+    return member or Partner.search([("is_entrepreneur", "=", True)], limit=1)
 
 
-def measure(env, function, runs):
-    """(median seconds, queries of the last run) of ``function``."""
-    cr = env.cr
-    function()  # warm-up: registry caches, ACLs, rules
-    times = []
-    queries = 0
-    for _i in range(runs):
-        env.invalidate_all()
-        before = cr.sql_log_count
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-        queries = cr.sql_log_count - before
-    return statistics.median(times), queries
+def all_partners(env):
+    """Operations on every contact: Odoo's fields, the stored balances, the
+    balances recomputed from the ledger. {key: (label, function)}"""
+    Partner = env["res.partner"]
+    Lines = env["incubator.balance.line"]
+    partner_ids = Partner.search([]).ids
+    count = len(partner_ids)
+    return {
+        "odoo_all": (
+            f"{', '.join(ODOO_PARTNER_FIELDS)} of all {count:,} contacts",
+            lambda: Partner.search_read([], list(ODOO_PARTNER_FIELDS)),
+        ),
+        "all_stored": (
+            f"balances of all {count:,} contacts (stored fields)",
+            lambda: Partner.search_read([], list(BALANCE_FIELDS)),
+        ),
+        "all_recomputed": (
+            f"balances of all {count:,} contacts recomputed (grouped query)",
+            lambda: Lines._incubator_totals("partner_id", partner_ids),
+        ),
+        "odoo_one": (
+            f"{', '.join(ODOO_PARTNER_FIELDS)} of one contact",
+            lambda: Partner.browse(bench_member(env).ids).read(
+                list(ODOO_PARTNER_FIELDS)
+            ),
+        ),
+    }
 
 
 def benchmarks(env):
-    """[(label, function or a note saying why it is skipped)]"""
+    """{key: (label, function)}, the reference of the table first."""
     Partner = env["res.partner"]
     Lines = env["incubator.balance.line"]
-    member = Partner.search([("email", "=", "member1@bench.example.com")], limit=1)
-    if not member:
-        member = Partner.search([("is_entrepreneur", "=", True)], limit=1)
+    Report = env["incubator.reciprocity.report"]
+    member = bench_member(env)
     entrepreneurs = [("is_entrepreneur", "=", True)]
     first_80 = Partner.search(entrepreneurs, limit=80)
     ours_spec = list_specification(
         env, "res.partner", "incubator_community.res_partner_entrepreneur_view_list"
     )
     odoo_spec = list_specification(env, "res.partner", "base.view_partner_tree")
-    items = [
-        (
+    report_measures = [f"{f}:sum" for f in ("given", "received", "expected", "gap")]
+    report_spec = {
+        fname: {"fields": {"display_name": {}}} if fname == "partner_id" else {}
+        for fname in ("partner_id", "status", "given", "received", "expected", "gap")
+    }
+    return {
+        "odoo_contacts": (
             "contacts list of Odoo (reference): 80 contacts",
             lambda: Partner.web_search_read([], odoo_spec, limit=80),
         ),
-        (
+        "contacts_balances": (
             "the same list with the 3 balance columns",
             lambda: Partner.web_search_read(
                 [],
@@ -87,23 +93,24 @@ def benchmarks(env):
                 limit=80,
             ),
         ),
-        (
-            "balance of one partner (stored field)",
-            lambda: Partner.browse(member.id).incubator_balance,
+        "one_stored": (
+            "balance of one partner (stored fields)",
+            lambda: Partner.browse(member.ids).read(list(BALANCE_FIELDS)),
         ),
-        (
+        "one_recomputed": (
             "balance of one partner recomputed (grouped query)",
             lambda: Lines._incubator_totals("partner_id", member.ids),
         ),
-        (
+        "80_recomputed": (
             "balances of 80 partners recomputed (grouped query)",
             lambda: Lines._incubator_totals("partner_id", first_80.ids),
         ),
-        (
+        **all_partners(env),
+        "entrepreneurs": (
             "list of 80 entrepreneurs with balances",
             lambda: Partner.web_search_read(entrepreneurs, ours_spec, limit=80),
         ),
-        (
+        "owing": (
             "list of 80 entrepreneurs who owe time, by balance",
             lambda: Partner.web_search_read(
                 [*entrepreneurs, ("incubator_balance", "<", 0)],
@@ -112,45 +119,15 @@ def benchmarks(env):
                 order="incubator_balance",
             ),
         ),
-    ]
-    Report = (
-        env["incubator.reciprocity.report"]
-        if "incubator.reciprocity.report" in env
-        else None
-    )
-    wanted = ("given", "received", "expected", "gap")
-    measures = [
-        f"{f}:sum" for f in wanted if Report is not None and f in Report._fields
-    ]
-    if Report is None or "status" not in Report._fields or not measures:
-        items.append(
-            (
-                "reciprocity dashboard for all partners",
-                "skipped: incubator.reciprocity.report has no status/given/gap fields",
-            )
-        )
-    else:
-        items.append(
-            (
-                "reciprocity dashboard for all partners (by status)",
-                lambda: Report.web_read_group([], measures, ["status"]),
-            )
-        )
-        items.append(
-            (
-                "reciprocity dashboard, list of the first 80",
-                lambda: Report.web_search_read(
-                    [],
-                    {
-                        f: {}
-                        for f in ("partner_id", "status", *wanted)
-                        if f in Report._fields
-                    },
-                    limit=80,
-                ),
-            )
-        )
-    return items
+        "reciprocity_status": (
+            "reciprocity dashboard for all partners (by status)",
+            lambda: Report.web_read_group([], report_measures, ["status"]),
+        ),
+        "reciprocity_list": (
+            "reciprocity dashboard, list of the first 80",
+            lambda: Report.web_search_read([], report_spec, limit=80),
+        ),
+    }
 
 
 def main():
@@ -159,12 +136,7 @@ def main():
     parser.add_argument("-c", "--config", help="Odoo configuration file")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    odoo_args = ["--log-level=warn", "-d", args.database]
-    if args.config:
-        odoo_args += ["-c", args.config]
-    config.parse_config(odoo_args)
-    odoo.service.server.load_server_wide_modules()
-    registry = Registry(args.database)
+    registry = open_registry(args.database, args.config)
     with registry.cursor() as cr:
         root = api.Environment(cr, odoo.SUPERUSER_ID, {})
         admin = root.ref("base.user_admin")
@@ -179,23 +151,12 @@ def main():
         )
         rows = []
         reference = None
-        for label, function in benchmarks(env):
-            if isinstance(function, str):
-                rows.append((label, None, None, function))
-                continue
-            seconds, queries = measure(env, function, args.runs)
+        for label, function in benchmarks(env).values():
+            seconds, queries = measure_orm(env, function, args.runs)
             if reference is None:
                 reference = seconds
             rows.append((label, seconds, queries, f"{seconds / reference:.2f}"))
-        width = max(len(row[0]) for row in rows)
-        print(f"{'operation':<{width}}  {'median ms':>10}  {'queries':>7}  vs Odoo")
-        for label, seconds, queries, ratio in rows:
-            if seconds is None:
-                print(f"{label:<{width}}  {'':>10}  {'':>7}  {ratio}")
-            else:
-                print(
-                    f"{label:<{width}}  {seconds * 1000:>10.1f}  {queries:>7}  {ratio}"
-                )
+        print_table(rows)
         cr.rollback()
 
 

@@ -1,1 +1,301 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Public pages of the volunteer job descriptions: ``/volunteer`` (the
+published positions), ``/volunteer/<slug>`` (one position and its application
+form) and POST ``/volunteer/<slug>/apply``.
+
+Visitors only ever reach published positions of active projects of the
+website's company: every search starts with that domain before ``sudo()``;
+anything else answers 404, unknown and unpublished alike. The pages never
+tell who applied, nor how many.
+"""
+
+from urllib.parse import urlencode
+
+from werkzeug.exceptions import NotFound
+
+from odoo import http
+from odoo.exceptions import UserError
+from odoo.http import request
+from odoo.osv import expression
+
+from odoo.addons.website.controllers.main import QueryURL
+from odoo.addons.website.models.ir_http import sitemap_qs2dom
+
+from .form_guard import SILENT_DROP, guard_public_form
+from .main import MAX_RECORD_ID, SEARCH_MAX_LENGTH, _parse_id
+
+POSITIONS_PER_PAGE = 12
+FORM_KEY = "volunteer_apply"
+# what the form echoes back when it refuses a submission (the model checks
+# the real limits and tells which is exceeded)
+APPLY_FIELDS_MAX_LENGTH = {
+    "name": 300,
+    "email": 300,
+    "phone": 100,
+    "motivation": 6000,
+}
+
+
+def _published_positions_domain(website):
+    """Domain of the volunteer positions every visitor of ``website`` may
+    see: published, of an active project of the website's company."""
+    return [
+        ("is_published", "=", True),
+        ("project_id.active", "=", True),
+        ("company_id", "in", [False, website.company_id.id]),
+    ]
+
+
+def _clean_text(value, max_length):
+    """Text typed in a form: a string without NUL bytes (PostgreSQL refuses
+    them), capped to ``max_length``."""
+    if not isinstance(value, str):
+        return ""
+    return value.replace("\x00", "")[:max_length]
+
+
+class IncubatorVolunteerController(http.Controller):
+    # ------------------------------------------------------------
+    # SITEMAP
+    # ------------------------------------------------------------
+
+    def sitemap_volunteer(env, rule, qs):
+        if not qs or qs.lower() in "/volunteer":
+            yield {"loc": "/volunteer"}
+
+    def sitemap_volunteer_positions(env, rule, qs):
+        website = env["website"].get_current_website()
+        Position = env["incubator.volunteer.position"]
+        domain = expression.AND(
+            [
+                _published_positions_domain(website),
+                sitemap_qs2dom(qs, "/volunteer", Position._rec_name),
+            ]
+        )
+        # sudo: the domain only matches published positions of this website
+        for position_sudo in Position.sudo().search(domain):
+            loc = f"/volunteer/{env['ir.http']._slug(position_sudo)}"
+            if not qs or qs.lower() in loc:
+                yield {"loc": loc, "lastmod": position_sudo.write_date.date()}
+
+    # ------------------------------------------------------------
+    # LIST
+    # ------------------------------------------------------------
+
+    @http.route(
+        ["/volunteer", "/volunteer/page/<int:page>"],
+        type="http",
+        auth="public",
+        website=True,
+        readonly=True,
+        sitemap=sitemap_volunteer,
+    )
+    def volunteer_positions(self, page=1, search=None, **kwargs):
+        values = self._prepare_positions_values(page=page, search=search)
+        return request.render("incubator_community.volunteer_index", values)
+
+    def _get_position_card_fields(self):
+        """Fields the cards show, read with the search in one query."""
+        return [
+            "name",
+            "project_id",
+            "place",
+            "hours_per_week",
+            "duration",
+            "missions",
+            "seo_name",  # the slug of the position URL
+        ]
+
+    def _prepare_positions_values(self, page=1, search=None, **kwargs):
+        """Values of /volunteer; NotFound past the last page."""
+        page = _parse_id(page)
+        if not page:
+            raise NotFound()
+        if not isinstance(search, str):
+            search = ""
+        search = search.replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
+        website = request.website
+        domain = _published_positions_domain(website)
+        if search:
+            domain = expression.AND(
+                [
+                    domain,
+                    [
+                        "|",
+                        "|",
+                        "|",
+                        ("name", "ilike", search),
+                        ("missions", "ilike", search),
+                        ("place", "ilike", search),
+                        ("project_id.name", "ilike", search),
+                    ],
+                ]
+            )
+        # sudo: the domain starts with the published one, and the template
+        # shows public fields only
+        positions_env_sudo = request.env["incubator.volunteer.position"].sudo()
+        position_count = positions_env_sudo.search_count(domain)
+        url_args = {"search": search} if search else {}
+        pager = website.pager(
+            url="/volunteer",
+            total=position_count,
+            page=page,
+            step=POSITIONS_PER_PAGE,
+            scope=5,
+            url_args=url_args,
+        )
+        if page > 1 and page > pager["page_count"]:
+            raise NotFound()
+        positions_sudo = positions_env_sudo.search_fetch(
+            domain,
+            self._get_position_card_fields(),
+            offset=pager["offset"],
+            limit=POSITIONS_PER_PAGE,
+        )
+        # the names of the projects of the page, in one query
+        positions_sudo.project_id.mapped("name")
+        return {
+            "positions": positions_sudo,
+            "position_count": position_count,
+            "search": search,
+            "pager": pager,
+            "keep": QueryURL("/volunteer", **url_args),
+        }
+
+    # ------------------------------------------------------------
+    # POSITION PAGE AND APPLICATION
+    # ------------------------------------------------------------
+
+    # The slug is resolved here rather than with a <model(...)> converter,
+    # which reads the record as the visitor first: unknown and unpublished
+    # positions must both answer 404.
+    @http.route(
+        "/volunteer/<string:position_slug>",
+        type="http",
+        auth="public",
+        website=True,
+        readonly=True,
+        sitemap=sitemap_volunteer_positions,
+    )
+    def volunteer_position(self, position_slug, applied=None, **kwargs):
+        position_sudo = self._get_position_sudo(position_slug, allow_preview=True)
+        canonical_slug = request.env["ir.http"]._slug(position_sudo)
+        if position_slug != canonical_slug:
+            # /volunteer/42 or an outdated title: one URL per position (SEO)
+            path = f"/volunteer/{canonical_slug}"
+            if request.lang != request.env["ir.http"]._get_default_lang():
+                path = f"/{request.lang.url_code}{path}"
+            return request.redirect_query(path, request.httprequest.args, code=301)
+        values = self._prepare_position_page_values(
+            position_sudo, applied=applied == "1"
+        )
+        return request.render("incubator_community.volunteer_position_page", values)
+
+    @http.route(
+        "/volunteer/<string:position_slug>/apply",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["POST"],
+        sitemap=False,
+    )
+    def volunteer_apply(self, position_slug, **post):
+        """Apply to a published position. A refused application renders the
+        page again with the message and what was typed; nothing is saved."""
+        position_sudo = self._get_position_sudo(position_slug)
+        form = self._prepare_apply_form_values(post)
+        error = guard_public_form(FORM_KEY)
+        if error is SILENT_DROP:
+            # a robot filled the honeypot: the usual answer, nothing created
+            return self._redirect_applied(position_sudo)
+        if not error:
+            try:
+                # savepoint: a refused application leaves nothing behind
+                with request.env.cr.savepoint():
+                    position_sudo._apply(
+                        form["name"], form["email"], form["phone"], form["motivation"]
+                    )
+            except UserError as exc:
+                error = exc.args[0]
+            else:
+                return self._redirect_applied(position_sudo)
+        values = self._prepare_position_page_values(
+            position_sudo, form=form, error=error
+        )
+        return request.render("incubator_community.volunteer_position_page", values)
+
+    def _redirect_applied(self, position_sudo):
+        query = urlencode({"applied": "1"})
+        return request.redirect(f"{position_sudo.website_url}?{query}#apply")
+
+    def _get_position_sudo(self, position_slug, allow_preview=False):
+        """The position a URL slug designates, as sudo, or NotFound.
+
+        Visitors get published positions only. With ``allow_preview``, a
+        signed-in user also gets the positions the ORM lets them read (the
+        programme staff, the team of the project), as a preview.
+        """
+        __, position_id = request.env["ir.http"]._unslug(position_slug)
+        if not position_id or not 0 < position_id <= MAX_RECORD_ID:
+            raise NotFound()
+        Position = request.env["incubator.volunteer.position"]
+        domain = expression.AND(
+            [
+                [("id", "=", position_id)],
+                _published_positions_domain(request.website),
+            ]
+        )
+        # sudo: narrowed to one published position
+        position_sudo = Position.sudo().search(domain, limit=1)
+        user = request.env.user
+        if (
+            not position_sudo
+            and allow_preview
+            and not user._is_public()
+            and Position.has_access("read")
+        ):
+            # preview: the access rights and record rules of the user apply
+            position_sudo = Position.search([("id", "=", position_id)], limit=1).sudo()
+        if not position_sudo:
+            raise NotFound()
+        return position_sudo
+
+    def _prepare_apply_form_values(self, post):
+        """What the visitor typed, capped, echoed back on error."""
+        return {
+            fname: _clean_text(post.get(fname), max_length)
+            for fname, max_length in APPLY_FIELDS_MAX_LENGTH.items()
+        }
+
+    def _prepare_position_page_values(
+        self, position_sudo, form=None, error=None, applied=False, **kwargs
+    ):
+        if form is None:
+            form = {}
+            user = request.env.user
+            if not user._is_public():
+                # a signed-in visitor applies as themselves, unless they type
+                # another name and address
+                form = {
+                    "name": user.partner_id.name or "",
+                    "email": user.partner_id.email or "",
+                    "phone": user.partner_id.phone or "",
+                }
+        project_sudo = position_sudo.project_id
+        is_published = position_sudo.is_published and project_sudo.active
+        return {
+            "position": position_sudo,
+            "project": project_sudo,
+            "project_url": project_sudo.website_url
+            if project_sudo.is_published
+            else False,
+            "objectives": position_sudo.objective_ids,
+            "form": form,
+            "error": error,
+            "applied": applied,
+            "is_preview": not is_published,
+            # the publish toggle and SEO tools check the user's own rights
+            "main_object": position_sudo.with_context(
+                can_publish_unsudo_main_object=True
+            ),
+        }

@@ -1,1 +1,674 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Public pages of the peer webinars: ``/webinars`` (upcoming sessions, then
+the recaps of past ones), ``/webinars/<slug>`` (detail, registration form,
+recap), the registration, the ``.ics``, the self-cancellation link of the
+e-mails and the "contact the speaker" form.
+
+The routes stay thin: the rules (who may register, seats, waiting list,
+matching a visitor to a contact, cancelling, the help request to the speaker)
+are the model's, reached through ``_register_partner``, ``_register_visitor``,
+``_cancel_with_token``, ``_get_public_ics`` and ``_action_contact_speaker``.
+Webinars are read with ``sudo()`` only once narrowed to the published ones.
+"""
+
+import logging
+from urllib.parse import quote, urlencode
+
+import pytz
+from werkzeug.exceptions import NotFound
+
+from odoo import fields, http
+from odoo.exceptions import UserError
+from odoo.http import content_disposition, request
+from odoo.osv import expression
+from odoo.tools import SQL, consteq
+
+from odoo.addons.website.controllers.main import QueryURL
+from odoo.addons.website.models.ir_http import sitemap_qs2dom
+
+from .form_guard import SILENT_DROP, guard_public_form
+from .main import MAX_RECORD_ID, _parse_id
+from .portal import _clean_text
+
+_logger = logging.getLogger(__name__)
+
+WEBINARS_PER_PAGE = 12
+# skills shown as pills above the list; the others are in a menu
+TOP_SKILLS = 10
+# what people type: longer input is cut when echoed back, and refused
+NAME_MAX_LENGTH = 128
+EMAIL_MAX_LENGTH = 254
+MESSAGE_MAX_LENGTH = 5000
+# the community meets in Brussels: times are shown there when the visitor's
+# own time zone is unknown (first visit, before the browser set its cookie)
+DEFAULT_TZ = "Europe/Brussels"
+# registrations holding a seat or waiting for one
+OPEN_REGISTRATION_STATES = ("confirmed", "waiting")
+
+
+def _published_webinars_domain(website):
+    """Domain of the webinars every visitor of ``website`` may see."""
+    return [
+        ("is_published", "=", True),
+        ("state", "in", ("published", "done")),
+        ("company_id", "in", [False, website.company_id.id]),
+    ]
+
+
+def _get_visitor_tz():
+    """The time zone to show dates in: the browser's (the ``tz`` cookie the
+    frontend layout sets), else the user's, else the community's."""
+    tz = request.httprequest.cookies.get("tz")
+    if tz in pytz.all_timezones_set:
+        return tz
+    user = request.env.user
+    if not user._is_public() and user.tz in pytz.all_timezones_set:
+        return user.tz
+    return DEFAULT_TZ
+
+
+def _safe_url(url):
+    """``url`` if it is an absolute web link, else "" (never render a
+    javascript: or relative link typed in the backend)."""
+    url = (url or "").strip()
+    return url if url.startswith(("https://", "http://")) else ""
+
+
+class IncubatorWebinarController(http.Controller):
+    # ------------------------------------------------------------
+    # SITEMAP
+    # ------------------------------------------------------------
+
+    def sitemap_webinars(env, rule, qs):
+        if not qs or qs.lower() in "/webinars":
+            yield {"loc": "/webinars"}
+
+    def sitemap_webinar_pages(env, rule, qs):
+        website = env["website"].get_current_website()
+        Webinar = env["incubator.webinar"]
+        domain = expression.AND(
+            [
+                _published_webinars_domain(website),
+                sitemap_qs2dom(qs, "/webinars", Webinar._rec_name),
+            ]
+        )
+        # sudo: the domain only matches published webinars of this website
+        for webinar_sudo in Webinar.sudo().search(domain):
+            loc = f"/webinars/{env['ir.http']._slug(webinar_sudo)}"
+            if not qs or qs.lower() in loc:
+                yield {"loc": loc, "lastmod": webinar_sudo.write_date.date()}
+
+    # ------------------------------------------------------------
+    # LIST
+    # ------------------------------------------------------------
+
+    @http.route(
+        ["/webinars", "/webinars/page/<int:page>"],
+        type="http",
+        auth="public",
+        website=True,
+        readonly=True,
+        sitemap=sitemap_webinars,
+    )
+    def webinars(self, page=1, **kwargs):
+        filters = self._parse_webinars_filters(**kwargs)
+        values = self._prepare_webinars_values(page=page, **filters)
+        return request.render("incubator_community.webinars_index", values)
+
+    def _parse_webinars_filters(self, skill=None, theme=None, **kwargs):
+        """Read the filters from the query string, dropping what is not an id.
+        Whether the skill / theme exists is checked against the facets the
+        page displays anyway."""
+        return {"skill_id": _parse_id(skill), "theme_id": _parse_id(theme)}
+
+    def _get_webinars_card_fields(self):
+        """Fields the cards show, read with the search in one query."""
+        return [
+            "name",
+            "subtitle",
+            "start",
+            "stop",
+            "duration",
+            "state",
+            "capacity",
+            "speaker_id",
+            "project_id",
+            "recap_tip",
+            "seo_name",  # the slug of the webinar URL
+            "write_date",  # the cache key of the image URL
+        ]
+
+    def _prepare_webinars_values(self, page=1, skill_id=None, theme_id=None, **kwargs):
+        """Values of /webinars: the upcoming webinars (soonest first), then the
+        past ones (latest first), on pages of WEBINARS_PER_PAGE.
+
+        Raises NotFound for a page number past the last page.
+        """
+        page = _parse_id(page)
+        if not page:
+            raise NotFound()
+        website = request.website
+        # sudo: every domain below starts with the "published" one, and the
+        # templates show public fields only
+        webinars_env_sudo = request.env["incubator.webinar"].sudo()
+        published = _published_webinars_domain(website)
+
+        # facets: the skills and themes of the published webinars, with their
+        # number of webinars; a filter is valid if its facet is listed
+        skill_counts = self._get_facet_counts(webinars_env_sudo, published, "skill_ids")
+        theme_counts = self._get_facet_counts(webinars_env_sudo, published, "theme_ids")
+        skills = self._get_facet_records_sudo("hr.skill", skill_counts)
+        themes = self._get_facet_records_sudo("incubator.theme", theme_counts)
+        current_skill = skills.filtered(lambda skill: skill.id == skill_id)
+        current_theme = themes.filtered(lambda theme: theme.id == theme_id)
+        # the most shared skills as pills, the others in a menu
+        top_skill_ids = {
+            skill.id
+            for skill in skills.sorted(lambda skill: -skill_counts[skill.id])[
+                :TOP_SKILLS
+            ]
+        } | set(current_skill.ids)
+
+        domain = expression.AND(
+            [
+                published,
+                [("skill_ids", "in", current_skill.ids)] if current_skill else [],
+                [("theme_ids", "in", current_theme.ids)] if current_theme else [],
+            ]
+        )
+        upcoming_domain = expression.AND([domain, [("is_upcoming", "=", True)]])
+        past_domain = expression.AND([domain, [("is_upcoming", "=", False)]])
+        upcoming_count = webinars_env_sudo.search_count(upcoming_domain)
+        past_count = webinars_env_sudo.search_count(past_domain)
+        url_args = {
+            key: value
+            for key, value in (
+                ("skill", current_skill.id),
+                ("theme", current_theme.id),
+            )
+            if value
+        }
+        pager = website.pager(
+            url="/webinars",
+            total=upcoming_count + past_count,
+            page=page,
+            step=WEBINARS_PER_PAGE,
+            scope=5,
+            url_args=url_args,
+        )
+        if page > 1 and page > pager["page_count"]:
+            raise NotFound()
+
+        webinars_sudo = self._search_webinars_page(
+            webinars_env_sudo.with_context(bin_size=True), domain, pager["offset"]
+        )
+        # one prefetch set for both lists: seats, images and the records the
+        # cards show are read once for the page
+        prefetch_ids = webinars_sudo._prefetch_ids
+        upcoming_sudo = webinars_sudo.filtered("is_upcoming").with_prefetch(
+            prefetch_ids
+        )
+        past_sudo = (webinars_sudo - upcoming_sudo).with_prefetch(prefetch_ids)
+        # everything the cards show, one query per field whatever the number
+        # of cards (the records share their prefetch set)
+        webinars_sudo.speaker_id.fetch(["name"])
+        webinars_sudo.project_id.fetch(["name"])
+        webinars_sudo.skill_ids.fetch(["name"])
+        webinars_sudo.theme_ids.fetch(["name", "color"])
+        return {
+            "upcoming_webinars": upcoming_sudo,
+            "past_webinars": past_sudo,
+            "upcoming_count": upcoming_count,
+            "past_count": past_count,
+            "webinar_count": upcoming_count + past_count,
+            "skills": skills,
+            "top_skills": skills.filtered(lambda skill: skill.id in top_skill_ids),
+            "more_skills": skills.filtered(lambda skill: skill.id not in top_skill_ids),
+            "themes": themes,
+            "skill_counts": skill_counts,
+            "theme_counts": theme_counts,
+            "current_skill": current_skill,
+            "current_theme": current_theme,
+            "is_filtered": bool(url_args),
+            "my_registrations": self._get_my_registration_states(webinars_sudo),
+            "tz": _get_visitor_tz(),
+            "pager": pager,
+            "keep": QueryURL("/webinars", **url_args),
+        }
+
+    def _search_webinars_page(self, webinars_env_sudo, domain, offset):
+        """One page of the webinars of ``domain``: the upcoming ones, soonest
+        first, then the past ones, latest first. One query whatever the mix,
+        the card fields read with it."""
+        query = webinars_env_sudo._search(
+            domain, offset=offset, limit=WEBINARS_PER_PAGE, order="id"
+        )
+        if query.is_empty():
+            return webinars_env_sudo.browse()
+        start = webinars_env_sudo._field_to_sql(query.table, "start", query)
+        stop = webinars_env_sudo._field_to_sql(query.table, "stop", query)
+        now = fields.Datetime.now()
+        # the rule of is_upcoming (stop >= now), as an order
+        query.order = SQL(
+            "%(stop)s >= %(now)s DESC, "
+            "CASE WHEN %(stop)s >= %(now)s THEN %(start)s END ASC, "
+            "%(start)s DESC, %(id)s DESC",
+            stop=stop,
+            start=start,
+            now=now,
+            id=SQL.identifier(query.table, "id"),
+        )
+        return webinars_env_sudo._fetch_query(
+            query,
+            webinars_env_sudo._determine_fields_to_fetch(
+                self._get_webinars_card_fields()
+            ),
+        )
+
+    def _get_facet_counts(self, webinars_env_sudo, domain, fname):
+        """{id: number of webinars} of the skills or themes (``fname``) of the
+        webinars of ``domain``, in one grouped query."""
+        return {
+            record.id: count
+            for record, count in webinars_env_sudo._read_group(
+                domain, [fname], ["__count"]
+            )
+            if record
+        }
+
+    def _get_facet_records_sudo(self, model_name, counts):
+        """The skills or themes counted in ``counts``, sorted by name, read in
+        one query."""
+        Model = request.env[model_name]
+        if not counts:
+            return Model.sudo().browse()
+        # sudo: skills and themes are public configuration; only the ones of
+        # published webinars are read, and only their name is shown
+        return Model.sudo().search_fetch(
+            [("id", "in", list(counts))], ["name"], order="name, id"
+        )
+
+    def _get_my_registration_states(self, webinars_sudo):
+        """{webinar id: state} of the caller's own registrations (not the
+        cancelled ones) to ``webinars_sudo``; empty for visitors."""
+        user = request.env.user
+        if user._is_public() or not webinars_sudo:
+            return {}
+        # sudo: narrowed to the caller's own partner
+        registrations_sudo = (
+            request.env["incubator.webinar.registration"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("partner_id", "=", user.partner_id.id),
+                    ("webinar_id", "in", webinars_sudo.ids),
+                    ("state", "!=", "cancelled"),
+                ],
+                ["webinar_id", "state"],
+            )
+        )
+        return {
+            registration.webinar_id.id: registration.state
+            for registration in registrations_sudo
+        }
+
+    # ------------------------------------------------------------
+    # WEBINAR PAGE
+    # ------------------------------------------------------------
+
+    # The slug is resolved here rather than with a <model(...)> converter: the
+    # converter reads the record as the visitor before this code runs, so a
+    # draft webinar would answer 403 (and log an access error), telling that
+    # the id exists. Unknown and unpublished webinars both answer 404.
+    @http.route(
+        "/webinars/<string:webinar_slug>",
+        type="http",
+        auth="public",
+        website=True,
+        readonly=True,
+        sitemap=sitemap_webinar_pages,
+    )
+    def webinar_page(self, webinar_slug, message=None, **kwargs):
+        webinar_sudo = self._get_webinar_sudo(webinar_slug)
+        canonical_slug = request.env["ir.http"]._slug(webinar_sudo)
+        if webinar_slug != canonical_slug and request.httprequest.method in (
+            "GET",
+            "HEAD",
+        ):
+            # /webinars/42 or an outdated title: one URL per webinar (SEO)
+            path = f"/webinars/{canonical_slug}"
+            if request.lang != request.env["ir.http"]._get_default_lang():
+                path = f"/{request.lang.url_code}{path}"
+            return request.redirect_query(path, request.httprequest.args, code=301)
+        values = self._prepare_webinar_page_values(webinar_sudo, message=message)
+        return request.render("incubator_community.webinar_page", values)
+
+    def _get_webinar_sudo(self, webinar_slug):
+        """Return the webinar a URL slug designates, as sudo, or raise NotFound.
+
+        Visitors get published webinars only; programme staff also get the
+        ones they may read through the ORM (drafts, cancelled), as a preview.
+        """
+        if not isinstance(webinar_slug, str):
+            raise NotFound()
+        __, webinar_id = request.env["ir.http"]._unslug(webinar_slug)
+        if not webinar_id or not 0 < webinar_id <= MAX_RECORD_ID:
+            raise NotFound()
+        Webinar = request.env["incubator.webinar"]
+        domain = expression.AND(
+            [[("id", "=", webinar_id)], _published_webinars_domain(request.website)]
+        )
+        # sudo: narrowed to one published webinar
+        webinar_sudo = Webinar.sudo().search(domain, limit=1)
+        if not webinar_sudo and request.env.user.has_group(
+            "incubator_community.group_incubator_user"
+        ):
+            # staff preview: access rights and record rules of the user apply
+            webinar_sudo = Webinar.search([("id", "=", webinar_id)], limit=1).sudo()
+        if not webinar_sudo:
+            raise NotFound()
+        return webinar_sudo
+
+    def _prepare_webinar_page_values(
+        self,
+        webinar_sudo,
+        message=None,
+        form=None,
+        error=None,
+        contact_form=None,
+        contact_error=None,
+        **kwargs,
+    ):
+        """Values of /webinars/<slug>. ``form`` / ``error``: what a visitor
+        typed in the registration form that failed, and why; ``contact_form``
+        / ``contact_error``: the same for the message to the speaker."""
+        user = request.env.user
+        is_public = user._is_public()
+        partner = user.partner_id
+        my_registration_sudo = request.env["incubator.webinar.registration"].sudo()
+        if not is_public:
+            # sudo: narrowed to the caller's own registration
+            my_registration_sudo = my_registration_sudo.search(
+                [
+                    ("webinar_id", "=", webinar_sudo.id),
+                    ("partner_id", "=", partner.id),
+                    ("state", "!=", "cancelled"),
+                ],
+                limit=1,
+            )
+        project_sudo = webinar_sudo.project_id
+        is_upcoming = webinar_sudo.is_upcoming
+        return {
+            # bin_size: the template only needs to know whether there is an image
+            "webinar": webinar_sudo.with_context(bin_size=True),
+            # the publish toggle and SEO tools check the user's own rights
+            "main_object": webinar_sudo.with_context(
+                can_publish_unsudo_main_object=True
+            ),
+            "is_preview": not webinar_sudo.is_published
+            or webinar_sudo.state not in ("published", "done"),
+            "is_upcoming": is_upcoming,
+            "registration_open": webinar_sudo.state == "published"
+            and webinar_sudo.start > fields.Datetime.now(),
+            "is_public_user": is_public,
+            "is_speaker": not is_public and webinar_sudo.speaker_id == partner,
+            "my_registration": my_registration_sudo,
+            # the video call link is for the people holding a seat only
+            "videocall_url": _safe_url(webinar_sudo.videocall_location)
+            if my_registration_sudo.state == "confirmed" and is_upcoming
+            else "",
+            "project_url": project_sudo.website_url
+            if project_sudo.is_published
+            else "",
+            "recording_url": _safe_url(webinar_sudo.recording_url),
+            "login_url": "/web/login?redirect="
+            + quote(f"{webinar_sudo.website_url}#recap", safe=""),
+            "state_labels": self._get_selection_labels(
+                "incubator.webinar.registration", "state"
+            ),
+            "tz": _get_visitor_tz(),
+            "status_message": self._get_status_message(message),
+            "form": form or {},
+            "error": error,
+            "contact_form": contact_form or {},
+            "contact_error": contact_error,
+        }
+
+    # ------------------------------------------------------------
+    # REGISTRATION
+    # ------------------------------------------------------------
+
+    @http.route(
+        "/webinars/<string:webinar_slug>/register",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["POST"],
+        sitemap=False,
+    )
+    def webinar_register(self, webinar_slug, name=None, email=None, **post):
+        """Register the caller (a logged-in member, in one click) or a visitor
+        (name and e-mail). The answer never tells anything about other
+        people: a visitor's confirmation is the same whether the address was
+        known, registered already, or not."""
+        webinar_sudo = self._get_webinar_sudo(webinar_slug)
+        user = request.env.user
+        form = {
+            "name": _clean_text(name, NAME_MAX_LENGTH + 1),
+            "email": _clean_text(email, EMAIL_MAX_LENGTH + 1),
+        }
+        error = guard_public_form("webinar_register")
+        if error is SILENT_DROP:
+            # a robot filled the honeypot: the usual answer, nothing created
+            return self._render_registered(webinar_sudo, form=form)
+        registration_sudo = None
+        if not error:
+            try:
+                # savepoint: a refused registration leaves nothing behind (no
+                # contact created for it either)
+                with request.env.cr.savepoint():
+                    if user._is_public():
+                        registration_sudo = webinar_sudo._register_visitor(
+                            form["name"], form["email"]
+                        )
+                    else:
+                        # the caller's own partner: that is all the model needs
+                        registration_sudo = webinar_sudo._register_partner(
+                            user.partner_id
+                        )
+            except UserError as exc:
+                error = exc.args[0]
+        if error:
+            values = self._prepare_webinar_page_values(
+                webinar_sudo, form=form, error=error
+            )
+            return request.render("incubator_community.webinar_page", values)
+        return self._render_registered(
+            webinar_sudo, form=form, registration_sudo=registration_sudo
+        )
+
+    def _render_registered(self, webinar_sudo, form, registration_sudo=None):
+        """The confirmation page. Visitors get the same text whatever became
+        of the registration; a logged-in member sees their own state."""
+        user = request.env.user
+        values = {
+            "webinar": webinar_sudo.with_context(bin_size=True),
+            "main_object": webinar_sudo.with_context(
+                can_publish_unsudo_main_object=True
+            ),
+            "is_public_user": user._is_public(),
+            "registration_state": registration_sudo.state
+            if registration_sudo and not user._is_public()
+            else None,
+            "visitor_name": form.get("name", "")[:NAME_MAX_LENGTH],
+            "visitor_email": form.get("email", "")[:EMAIL_MAX_LENGTH],
+            "tz": _get_visitor_tz(),
+        }
+        return request.render("incubator_community.webinar_registered", values)
+
+    # ------------------------------------------------------------
+    # CALENDAR FILE
+    # ------------------------------------------------------------
+
+    @http.route(
+        "/webinars/<string:webinar_slug>/ics",
+        type="http",
+        auth="public",
+        website=True,
+        readonly=True,
+        sitemap=False,
+    )
+    def webinar_ics(self, webinar_slug, **kwargs):
+        webinar_sudo = self._get_webinar_sudo(webinar_slug)
+        # the public .ics: the event without its attendees
+        content = webinar_sudo.with_context(lang=request.lang.code)._get_public_ics()
+        if not content:
+            raise NotFound()
+        filename = request.env["ir.http"]._slug(webinar_sudo)
+        return request.make_response(
+            content,
+            [
+                ("Content-Type", "text/calendar; charset=utf-8"),
+                ("Content-Length", len(content)),
+                ("Content-Disposition", content_disposition(f"{filename}.ics")),
+            ],
+        )
+
+    # ------------------------------------------------------------
+    # SELF-CANCELLATION (link of the e-mails)
+    # ------------------------------------------------------------
+
+    @http.route(
+        "/webinars/registration/<int:registration_id>/cancel",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["GET", "POST"],
+        sitemap=False,
+    )
+    def webinar_registration_cancel(self, registration_id, access_token=None, **post):
+        """GET shows the registration and a button; POST cancels it. A wrong
+        or missing token answers 404, as an unknown registration does."""
+        registration_sudo = self._get_registration_by_token_sudo(
+            registration_id, access_token
+        )
+        error = None
+        cancelled = False
+        if request.httprequest.method == "POST":
+            if registration_sudo.state == "cancelled":
+                cancelled = True
+            else:
+                try:
+                    with request.env.cr.savepoint():
+                        # the model checks the token again and cancels
+                        cancelled = registration_sudo._cancel_with_token(access_token)
+                except UserError as exc:
+                    error = exc.args[0]
+                if not cancelled and not error:
+                    raise NotFound()
+        values = {
+            "registration": registration_sudo,
+            "webinar": registration_sudo.webinar_id,
+            "access_token": access_token,
+            "cancelled": cancelled,
+            "error": error,
+            "state_labels": self._get_selection_labels(
+                "incubator.webinar.registration", "state"
+            ),
+            "webinar_url": registration_sudo.webinar_id.website_url
+            if registration_sudo.webinar_id.filtered_domain(
+                _published_webinars_domain(request.website)
+            )
+            else "",
+            "tz": _get_visitor_tz(),
+        }
+        return request.render("incubator_community.webinar_registration_cancel", values)
+
+    def _get_registration_by_token_sudo(self, registration_id, access_token):
+        """The registration whose access token is ``access_token``, as sudo,
+        or NotFound (unknown id and wrong token alike)."""
+        registration_id = _parse_id(registration_id)
+        if not registration_id or not isinstance(access_token, str) or not access_token:
+            raise NotFound()
+        # sudo: the access token of this very registration is checked below
+        registration_sudo = (
+            request.env["incubator.webinar.registration"]
+            .sudo()
+            .browse(registration_id)
+            .exists()
+        )
+        if not (
+            registration_sudo
+            and registration_sudo.access_token
+            and consteq(registration_sudo.access_token, access_token)
+        ):
+            raise NotFound()
+        return registration_sudo
+
+    # ------------------------------------------------------------
+    # CONTACT THE SPEAKER
+    # ------------------------------------------------------------
+
+    @http.route(
+        "/webinars/<string:webinar_slug>/contact-speaker",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["POST"],
+        sitemap=False,
+    )
+    def webinar_contact_speaker(self, webinar_slug, message=None, **post):
+        """A logged-in member asks the speaker for coaching: a help request
+        addressed to the speaker. Visitors log in first."""
+        webinar_sudo = self._get_webinar_sudo(webinar_slug)
+        user = request.env.user
+        if user._is_public():
+            return request.redirect(
+                "/web/login?redirect="
+                + quote(f"{webinar_sudo.website_url}#recap", safe="")
+            )
+        contact_form = {"message": _clean_text(message, MESSAGE_MAX_LENGTH + 1)}
+        error = None
+        if not contact_form["message"]:
+            error = request.env._("Tell the speaker what you would like help with.")
+        elif len(contact_form["message"]) > MESSAGE_MAX_LENGTH:
+            error = request.env._(
+                "The message is too long: %s characters at most.", MESSAGE_MAX_LENGTH
+            )
+        if not error:
+            try:
+                with request.env.cr.savepoint():
+                    # the caller's own partner asks; the model addresses the
+                    # request to the speaker and notifies them
+                    webinar_sudo._action_contact_speaker(
+                        user.partner_id, contact_form["message"]
+                    )
+            except UserError as exc:
+                error = exc.args[0]
+            else:
+                return request.redirect(
+                    f"{webinar_sudo.website_url}?{urlencode({'message': 'contacted'})}"
+                    "#recap"
+                )
+        values = self._prepare_webinar_page_values(
+            webinar_sudo, contact_form=contact_form, contact_error=error
+        )
+        return request.render("incubator_community.webinar_page", values)
+
+    # ------------------------------------------------------------
+    # TOOLS
+    # ------------------------------------------------------------
+
+    def _get_selection_labels(self, model_name, field_name):
+        field = request.env[model_name]._fields[field_name]
+        return dict(field._description_selection(request.env))
+
+    def _get_status_message(self, key):
+        """The translated confirmation a redirect asks for with ?message=."""
+        messages = {
+            "contacted": request.env._(
+                "Your message is on its way to the speaker: follow it in your "
+                "help requests."
+            ),
+        }
+        return messages.get(key) if isinstance(key, str) else None

@@ -1,1 +1,211 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Portal page ``/my/webinars``: the caller's registrations to peer webinars
+(upcoming and past), with a cancel button, and the counter of the portal home.
+
+Registrations are found with a domain narrowed to the caller's partner, then
+read with ``sudo()``; cancelling goes through the model's ``action_cancel``.
+"""
+
+from werkzeug.exceptions import NotFound
+
+from odoo import http
+from odoo.exceptions import AccessError, UserError
+from odoo.http import request
+from odoo.osv import expression
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+from .main import _parse_id
+from .webinar import OPEN_REGISTRATION_STATES, _get_visitor_tz
+
+
+class IncubatorWebinarPortal(CustomerPortal):
+    # ------------------------------------------------------------
+    # HOME
+    # ------------------------------------------------------------
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "incubator_webinar_count" in counters:
+            partner = request.env.user.partner_id
+            # sudo: narrowed to the caller's own registrations
+            values["incubator_webinar_count"] = (
+                request.env["incubator.webinar.registration"]
+                .sudo()
+                .search_count(
+                    expression.AND(
+                        [
+                            self._get_my_webinar_registrations_domain(partner),
+                            self._get_webinar_registrations_filters()["upcoming"][
+                                "domain"
+                            ],
+                        ]
+                    )
+                )
+            )
+        return values
+
+    # ------------------------------------------------------------
+    # /my/webinars
+    # ------------------------------------------------------------
+
+    def _get_my_webinar_registrations_domain(self, partner):
+        return [("partner_id", "=", partner.id)]
+
+    def _get_webinar_registrations_filters(self):
+        """Filters of the page; each one comes with its sort order."""
+        return {
+            "upcoming": {
+                "label": request.env._("Upcoming"),
+                "domain": [
+                    ("webinar_id.is_upcoming", "=", True),
+                    ("state", "in", OPEN_REGISTRATION_STATES),
+                ],
+                # webinar_id: the webinars' order (latest first), reversed
+                "order": "webinar_id desc, id",
+            },
+            "past": {
+                "label": request.env._("Past"),
+                "domain": [("webinar_id.is_upcoming", "=", False)],
+                "order": "webinar_id, id desc",
+            },
+            "all": {
+                "label": request.env._("All"),
+                "domain": [],
+                "order": "webinar_id, id desc",
+            },
+        }
+
+    @http.route(
+        ["/my/webinars", "/my/webinars/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+        readonly=True,
+    )
+    def portal_my_webinars(self, page=1, filterby=None, message=None, **kwargs):
+        values = self._prepare_my_webinars_values(
+            page=page, filterby=filterby, message=message
+        )
+        return request.render("incubator_community.portal_my_webinars", values)
+
+    def _prepare_my_webinars_values(
+        self, page=1, filterby=None, message=None, error=None, **kwargs
+    ):
+        values = self._prepare_portal_layout_values()
+        partner = request.env.user.partner_id
+        searchbar_filters = self._get_webinar_registrations_filters()
+        if filterby not in searchbar_filters:
+            filterby = "upcoming"
+        domain = expression.AND(
+            [
+                self._get_my_webinar_registrations_domain(partner),
+                searchbar_filters[filterby]["domain"],
+            ]
+        )
+        # sudo: the domain is narrowed to the caller's own registrations
+        registrations_env_sudo = request.env["incubator.webinar.registration"].sudo()
+        registration_count = registrations_env_sudo.search_count(domain)
+        pager = portal_pager(
+            url="/my/webinars",
+            url_args={"filterby": filterby},
+            total=registration_count,
+            page=page,
+            step=self._items_per_page,
+        )
+        registrations_sudo = registrations_env_sudo.search(
+            domain,
+            order=searchbar_filters[filterby]["order"],
+            limit=self._items_per_page,
+            offset=pager["offset"],
+        )
+        webinars_sudo = registrations_sudo.webinar_id
+        # everything the rows show, one query per field for the whole page
+        webinars_sudo.mapped("name")
+        webinars_sudo.speaker_id.mapped("name")
+        public_webinar_ids = set(
+            webinars_sudo.filtered_domain(
+                [
+                    ("is_published", "=", True),
+                    ("state", "in", ("published", "done")),
+                ]
+            ).ids
+        )
+        values.update(
+            {
+                "page_name": "incubator_webinars",
+                "default_url": "/my/webinars",
+                "registrations": registrations_sudo,
+                "registration_count": registration_count,
+                "public_webinar_ids": public_webinar_ids,
+                "pager": pager,
+                "searchbar_filters": searchbar_filters,
+                "filterby": filterby,
+                "state_labels": self._get_webinar_selection_labels(),
+                "status_message": self._get_webinar_status_message(message),
+                "error": error,
+                "tz": _get_visitor_tz(),
+            }
+        )
+        return values
+
+    @http.route(
+        "/my/webinars/<int:registration_id>/cancel",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_my_webinar_cancel(self, registration_id, **post):
+        registration_id = _parse_id(registration_id)
+        if not registration_id:
+            raise NotFound()
+        partner = request.env.user.partner_id
+        # sudo: narrowed to one registration of the caller; somebody else's
+        # answers 404 as an unknown one does
+        registration_sudo = (
+            request.env["incubator.webinar.registration"]
+            .sudo()
+            .search(
+                expression.AND(
+                    [
+                        [("id", "=", registration_id)],
+                        self._get_my_webinar_registrations_domain(partner),
+                    ]
+                ),
+                limit=1,
+            )
+        )
+        if not registration_sudo:
+            raise NotFound()
+        error = None
+        try:
+            with request.env.cr.savepoint():
+                # as the caller: the model checks it is their own registration
+                # and that the webinar has not started, frees the seat,
+                # promotes the waiting list and e-mails
+                registration_sudo.with_env(request.env).action_cancel()
+        except (UserError, AccessError) as exc:
+            error = exc.args[0]
+        else:
+            return request.redirect("/my/webinars?message=cancelled")
+        values = self._prepare_my_webinars_values(error=error)
+        return request.render("incubator_community.portal_my_webinars", values)
+
+    # ------------------------------------------------------------
+    # TOOLS
+    # ------------------------------------------------------------
+
+    def _get_webinar_selection_labels(self):
+        field = request.env["incubator.webinar.registration"]._fields["state"]
+        return dict(field._description_selection(request.env))
+
+    def _get_webinar_status_message(self, key):
+        messages = {
+            "cancelled": request.env._(
+                "Your registration is cancelled: your seat goes to the next "
+                "person waiting. Thank you for telling us."
+            ),
+        }
+        return messages.get(key) if isinstance(key, str) else None

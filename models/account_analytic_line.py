@@ -1,1 +1,306 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+# a gift of the time ledger lasts at most this (incubator.contribution CHECK)
+GIFT_MAX_HOURS = 24
+# changes of a gifted timesheet its gift follows while it waits for confirmation
+GIFT_SYNCED_FIELDS = {"unit_amount", "date", "employee_id", "project_id", "task_id"}
+# changes after which the hours of the coaching engagements are checked again
+COACHING_HOURS_FIELDS = {"unit_amount", "task_id", "project_id", "incubator_gifted"}
+
+
+class AccountAnalyticLine(models.Model):
+    """Timesheets of coaching: a coaching session the coach gives for free is a
+    timesheet marked as gifted. It has no sales order item (non-billable, never
+    on an invoice, checked by the database too) and its hours are a gift of the
+    time ledger (``incubator_contribution_id``) from the coach to the project,
+    so that they are counted once: as gifted."""
+
+    _inherit = "account.analytic.line"
+
+    incubator_project_id = fields.Many2one(
+        related="project_id.incubator_project_id", string="Incubator Project"
+    )
+    incubator_gifted = fields.Boolean(
+        string="Gifted",
+        copy=False,
+        help="A coaching session given for free: non-billable, its hours are "
+        "a gift of the coach to the project in the time ledger.",
+    )
+    incubator_contribution_id = fields.Many2one(
+        "incubator.contribution",
+        string="Gift",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The gift of the time ledger this gifted session is.",
+    )
+
+    _sql_constraints = [
+        (
+            "incubator_contribution_unique",
+            "UNIQUE(incubator_contribution_id)",
+            "A gift of time belongs to one timesheet only.",
+        ),
+        (
+            "incubator_gifted_not_billed",
+            "CHECK(incubator_gifted IS NOT TRUE OR "
+            "(so_line IS NULL AND timesheet_invoice_id IS NULL))",
+            "A gifted coaching session is never billed: it has no sales order "
+            "item and no invoice.",
+        ),
+    ]
+
+    @api.constrains("incubator_gifted", "so_line", "timesheet_invoice_id")
+    def _check_incubator_gifted_not_billed(self):
+        for line in self.filtered("incubator_gifted"):
+            if line.so_line or line.timesheet_invoice_id:
+                raise ValidationError(
+                    self.env._(
+                        "The timesheet %(name)s is a gifted coaching session: it "
+                        "cannot be billed. Untick Gifted first.",
+                        name=line.name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._incubator_default_gifted(vals_list)
+        for vals in vals_list:
+            if vals.get("incubator_gifted"):
+                vals.update({"so_line": False, "is_so_line_edited": True})
+        lines = super().create(vals_list)
+        gifted = lines.filtered("incubator_gifted")
+        if gifted:
+            gifted._incubator_create_gifts()
+        lines._incubator_check_coaching_hours()
+        return lines
+
+    def write(self, vals):
+        to_gift = to_ungift = self.browse()
+        if "incubator_gifted" in vals:
+            if vals["incubator_gifted"]:
+                to_gift = self.filtered(lambda line: not line.incubator_gifted)
+                to_gift._incubator_check_can_gift()
+                vals = dict(vals, so_line=False, is_so_line_edited=True)
+            else:
+                to_ungift = self.filtered("incubator_gifted")
+                to_ungift._incubator_release_gifts()
+                vals = dict(vals, incubator_contribution_id=False)
+                if to_ungift == self:
+                    vals["is_so_line_edited"] = False
+        synced = GIFT_SYNCED_FIELDS.intersection(vals)
+        pending = self.browse()
+        if synced:
+            pending = (self - to_gift - to_ungift).filtered("incubator_contribution_id")
+            pending._incubator_check_gifts_editable()
+        res = super().write(vals)
+        if to_ungift:
+            # back to Odoo's own choice of sales order item (task, project)
+            if to_ungift != self:
+                to_ungift.write({"is_so_line_edited": False})
+            to_ungift.sudo()._compute_so_line()
+        if to_gift:
+            to_gift._incubator_create_gifts()
+        if pending:
+            pending._incubator_sync_gifts()
+        if COACHING_HOURS_FIELDS.intersection(vals):
+            self._incubator_check_coaching_hours()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_incubator_gifts(self):
+        gifted = self.filtered("incubator_contribution_id")
+        if gifted:
+            gifted._incubator_release_gifts()
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _incubator_default_gifted(self, vals_list):
+        """A timesheet logged on the task of a gifted engagement is gifted."""
+        task_ids = {
+            vals["task_id"]
+            for vals in vals_list
+            if vals.get("task_id") and "incubator_gifted" not in vals
+        }
+        if not task_ids:
+            return
+        # sudo: the coach logging time may not read the engagement
+        gifted_task_ids = set(
+            self.env["incubator.coaching.engagement"]
+            .sudo()
+            .search([("task_id", "in", list(task_ids)), ("gifted", "=", True)])
+            .task_id.ids
+        )
+        for vals in vals_list:
+            if (
+                vals.get("task_id") in gifted_task_ids
+                and "incubator_gifted" not in vals
+            ):
+                vals["incubator_gifted"] = True
+
+    def _incubator_check_can_gift(self):
+        for line in self:
+            if not line.sudo().project_id.incubator_project_id:
+                raise ValidationError(
+                    self.env._(
+                        "Only the timesheets of a coaching project can be gifted: "
+                        "%(name)s is logged on %(project)s.",
+                        name=line.name,
+                        project=line.project_id.display_name or "?",
+                    )
+                )
+            if (
+                line.timesheet_invoice_id
+                and line.timesheet_invoice_id.state != "cancel"
+            ):
+                raise UserError(
+                    self.env._(
+                        "The timesheet %(name)s is already on the invoice "
+                        "%(invoice)s: it cannot be gifted any more.",
+                        name=line.name,
+                        invoice=line.timesheet_invoice_id.display_name,
+                    )
+                )
+
+    def _incubator_check_gift_values(self):
+        """The hours and the date of a gifted session must make a valid gift."""
+        today = fields.Date.context_today(self)
+        for line in self:
+            if not 0 < line.unit_amount <= GIFT_MAX_HOURS:
+                raise ValidationError(
+                    self.env._(
+                        "A gifted coaching session lasts more than 0 and at most "
+                        "%(max)s hours: %(name)s lasts %(hours)s hours.",
+                        max=GIFT_MAX_HOURS,
+                        name=line.name,
+                        hours=line.unit_amount,
+                    )
+                )
+            if line.date > today:
+                raise ValidationError(
+                    self.env._(
+                        "A gifted coaching session is recorded once it has been "
+                        "given: the date of %(name)s (%(date)s) is in the future.",
+                        name=line.name,
+                        date=line.date,
+                    )
+                )
+
+    def _incubator_gift_values(self):
+        self.ensure_one()
+        line = self.sudo()
+        return {
+            "giver_id": (
+                line.employee_id.work_contact_id or line.user_id.partner_id
+            ).id,
+            "receiver_project_id": line.project_id.incubator_project_id.id,
+            "hours": line.unit_amount,
+            "date": line.date,
+            "description": line.name if line.name and line.name != "/" else False,
+        }
+
+    def _incubator_create_gifts(self):
+        """Log the gifted sessions as gifts of the coach to the project,
+        waiting for the project's confirmation, or confirmed at once when the
+        staff log or mark them."""
+        self._incubator_check_can_gift()
+        self._incubator_check_gift_values()
+        kind = self.env.ref(
+            "incubator_community.incubator_contribution_kind_peer_coaching"
+        )
+        vals_list = []
+        for line in self:
+            vals = line._incubator_gift_values()
+            if not vals["giver_id"]:
+                raise ValidationError(
+                    self.env._(
+                        "The timesheet %(name)s has no coach to give the time.",
+                        name=line.name,
+                    )
+                )
+            incubator_project = line.sudo().project_id.incubator_project_id
+            vals.update(
+                {
+                    "kind_id": kind.id,
+                    "source_ref": f"{self._name},{line.id}",
+                    "state": "draft",
+                    "company_id": (incubator_project.company_id or line.company_id).id,
+                }
+            )
+            vals_list.append(vals)
+        # sudo: the coach logging their own session is not staff of the ledger;
+        # the giver is the coach of the timesheet, the receiver its project
+        gifts_sudo = self.env["incubator.contribution"].sudo().create(vals_list)
+        for line, gift in zip(self.sudo(), gifts_sudo, strict=True):
+            line.incubator_contribution_id = gift
+        if self.env.su or self.env.user.has_group(
+            "incubator_community.group_incubator_user"
+        ):
+            gifts_sudo.with_env(self.env).action_confirm()
+        else:
+            gifts_sudo.action_request_confirmation()
+
+    def _incubator_live_gifts(self):
+        """The confirmed gifts of these sessions that no reversal cancelled."""
+        return self.sudo().incubator_contribution_id.filtered(
+            lambda gift: (
+                gift.state == "confirmed"
+                and not gift.reversal_ids.filtered(lambda r: r.state == "confirmed")
+            )
+        )
+
+    def _incubator_check_gifts_editable(self):
+        live = self._incubator_live_gifts()
+        if live:
+            raise UserError(
+                self.env._(
+                    "The gift %(gift)s is confirmed in the time ledger: its session "
+                    "cannot change any more. An administrator of the community can "
+                    "reverse the gift first.",
+                    gift=live[:1].display_name,
+                )
+            )
+
+    def _incubator_release_gifts(self):
+        """Unlink the gifts of sessions no longer gifted: a gift waiting for
+        confirmation is cancelled; a confirmed gift must have been reversed."""
+        self._incubator_check_gifts_editable()
+        # sudo: the gift is the session's, cancelled with it
+        self.sudo().incubator_contribution_id.filtered(
+            lambda gift: gift.state == "draft"
+        ).write({"state": "cancelled"})
+
+    def _incubator_sync_gifts(self):
+        """Gifts waiting for confirmation follow their session."""
+        self._incubator_check_gift_values()
+        for line in self.sudo():
+            gift = line.incubator_contribution_id
+            if gift.state != "draft":
+                continue
+            vals = line._incubator_gift_values()
+            gift.write(
+                {
+                    fname: value
+                    for fname, value in vals.items()
+                    if gift._fields[fname].convert_to_write(gift[fname], gift) != value
+                }
+            )
+
+    def _incubator_check_coaching_hours(self):
+        """Alert on the coaching engagements of these timesheets' tasks."""
+        tasks = self.sudo().filtered("project_id.incubator_project_id").task_id
+        if not tasks:
+            return
+        # sudo: the coach logging time does not read the engagements
+        engagements = (
+            self.env["incubator.coaching.engagement"]
+            .sudo()
+            .search([("task_id", "in", tasks.ids), ("state", "=", "ongoing")])
+        )
+        engagements._check_hours_alerts()

@@ -1,1 +1,391 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models, tools
+from odoo.tools import SQL
+
+from .incubator_coaching_engagement import COACHING_KINDS
+
+BILLING_STATUSES = [
+    ("invoiced", "Invoiced"),
+    ("to_invoice", "To Invoice"),
+    ("non_billable", "Non-Billable"),
+    ("gifted", "Gifted"),
+]
+
+
+class IncubatorCoachingReport(models.Model):
+    """Coaching hours by project, coach, kind of coaching and date, each hour
+    in exactly one of: invoiced, to invoice, non-billable, gifted.
+
+    One row per timesheet of a coaching project and one per gift of coaching
+    (a confirmed contribution received by a project, neither reversed nor a
+    reversal, that is either the gift of a gifted timesheet, or logged on an
+    engagement, or of the kind "peer coaching"). A gifted timesheet whose gift
+    counts is left out of the timesheet rows: its hours count once, as gifted.
+    A gifted timesheet whose gift does not count (waiting for confirmation,
+    disputed, reversed) is non-billable.
+
+    Timesheets on a sales order item invoiced on timesheets are invoiced once
+    on a posted invoice that no credit note reversed, otherwise to invoice
+    (draft invoices included). Items of other invoicing policies (prepaid,
+    milestones, manual) are invoiced when their line is.
+    """
+
+    _name = "incubator.coaching.report"
+    _description = "Coaching Hours Analysis"
+    _auto = False
+    _order = "date desc, id desc"
+    _rec_name = "name"
+    _depends = {
+        "account.analytic.line": [
+            "date",
+            "name",
+            "project_id",
+            "task_id",
+            "employee_id",
+            "user_id",
+            "unit_amount",
+            "so_line",
+            "order_id",
+            "timesheet_invoice_id",
+            "timesheet_invoice_type",
+            "incubator_contribution_id",
+            "company_id",
+        ],
+        "project.project": ["incubator_project_id"],
+        "incubator.project": ["organisation_id"],
+        "incubator.coaching.engagement": ["task_id", "kind", "gift_ids"],
+        "incubator.contribution": [
+            "state",
+            "date",
+            "giver_id",
+            "receiver_project_id",
+            "hours",
+            "kind_id",
+            "description",
+            "reversed_id",
+            "company_id",
+        ],
+        "incubator.contribution.kind": ["code"],
+        "account.move": ["state", "payment_state"],
+        "sale.order.line": ["invoice_status"],
+        "hr.employee": ["work_contact_id"],
+        "res.users": ["partner_id", "share", "active"],
+    }
+
+    name = fields.Char(string="Description", readonly=True)
+    source = fields.Selection(
+        [("timesheet", "Timesheet"), ("gift", "Gift")], readonly=True
+    )
+    billing_status = fields.Selection(
+        BILLING_STATUSES,
+        string="Status",
+        readonly=True,
+        help="Invoiced, to invoice, non-billable or gifted.",
+    )
+    date = fields.Date(readonly=True)
+    incubator_project_id = fields.Many2one(
+        "incubator.project", string="Project", readonly=True
+    )
+    organisation_id = fields.Many2one("res.partner", readonly=True)
+    project_id = fields.Many2one(
+        "project.project", string="Coaching Project", readonly=True
+    )
+    task_id = fields.Many2one("project.task", readonly=True)
+    engagement_id = fields.Many2one("incubator.coaching.engagement", readonly=True)
+    kind = fields.Selection(COACHING_KINDS, string="Kind of Coaching", readonly=True)
+    employee_id = fields.Many2one("hr.employee", readonly=True)
+    coach_partner_id = fields.Many2one("res.partner", string="Coach", readonly=True)
+    coach_user_id = fields.Many2one("res.users", readonly=True)
+    timesheet_id = fields.Many2one("account.analytic.line", readonly=True)
+    contribution_id = fields.Many2one(
+        "incubator.contribution", string="Gift", readonly=True
+    )
+    sale_order_id = fields.Many2one("sale.order", string="Sales Order", readonly=True)
+    sale_line_id = fields.Many2one(
+        "sale.order.line", string="Sales Order Item", readonly=True
+    )
+    invoice_id = fields.Many2one("account.move", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    hours = fields.Float(digits=(16, 2), readonly=True)
+    invoiced_hours = fields.Float(string="Invoiced", digits=(16, 2), readonly=True)
+    to_invoice_hours = fields.Float(string="To Invoice", digits=(16, 2), readonly=True)
+    non_billable_hours = fields.Float(
+        string="Non-Billable", digits=(16, 2), readonly=True
+    )
+    gifted_hours = fields.Float(string="Gifted", digits=(16, 2), readonly=True)
+
+    def _query(self):
+        # A plain UNION ALL (no WITH at the top): PostgreSQL pulls both branches
+        # up, so that a filter (project, id) or an ORDER BY ... LIMIT of the ORM
+        # reaches the indexes of each branch.
+        return """
+            -- a timesheet row has the id of its timesheet and a gift row the
+            -- negative id of its gift (as Odoo's sale report does for the point
+            -- of sale): reading rows by id reaches the indexes of the tables
+            SELECT line.id AS id,
+                   'timesheet'::varchar AS source,
+                   status.billing_status,
+                   line.date,
+                   project.incubator_project_id,
+                   incubator.organisation_id,
+                   line.project_id,
+                   line.task_id,
+                   engagement.id AS engagement_id,
+                   engagement.kind,
+                   line.employee_id,
+                   employee.work_contact_id AS coach_partner_id,
+                   line.user_id AS coach_user_id,
+                   line.id AS timesheet_id,
+                   line.incubator_contribution_id AS contribution_id,
+                   line.order_id AS sale_order_id,
+                   line.so_line AS sale_line_id,
+                   line.timesheet_invoice_id AS invoice_id,
+                   line.name::varchar AS name,
+                   line.company_id,
+                   line.unit_amount::float8 AS hours,
+                   CASE WHEN status.billing_status = 'invoiced'
+                        THEN line.unit_amount ELSE 0 END::float8 AS invoiced_hours,
+                   CASE WHEN status.billing_status = 'to_invoice'
+                        THEN line.unit_amount ELSE 0 END::float8 AS to_invoice_hours,
+                   CASE WHEN status.billing_status = 'non_billable'
+                        THEN line.unit_amount ELSE 0 END::float8 AS non_billable_hours,
+                   0::float8 AS gifted_hours
+              FROM account_analytic_line line
+              JOIN project_project project ON project.id = line.project_id
+              JOIN incubator_project incubator
+                ON incubator.id = project.incubator_project_id
+              LEFT JOIN account_move invoice
+                ON invoice.id = line.timesheet_invoice_id
+              LEFT JOIN sale_order_line item ON item.id = line.so_line
+              LEFT JOIN incubator_coaching_engagement engagement
+                ON engagement.task_id = line.task_id
+              LEFT JOIN hr_employee employee ON employee.id = line.employee_id
+             CROSS JOIN LATERAL (
+                   SELECT (CASE
+                       WHEN line.so_line IS NULL THEN 'non_billable'
+                       WHEN invoice.state = 'posted'
+                            AND invoice.payment_state
+                                IS DISTINCT FROM 'reversed' THEN 'invoiced'
+                       WHEN line.timesheet_invoice_type IN (
+                                'billable_fixed', 'billable_milestones',
+                                'billable_manual')
+                            AND item.invoice_status IN ('invoiced', 'upselling')
+                            THEN 'invoiced'
+                       ELSE 'to_invoice'
+                   END)::varchar AS billing_status
+             ) status
+             -- a gifted session counts once: as the gift, when it counts
+             WHERE NOT EXISTS (
+                   SELECT 1
+                     FROM incubator_contribution gift
+                    WHERE gift.id = line.incubator_contribution_id
+                      AND gift.state = 'confirmed'
+                      AND gift.reversed_id IS NULL
+                      AND NOT EXISTS (
+                          SELECT 1
+                            FROM incubator_contribution reversal
+                           WHERE reversal.reversed_id = gift.id
+                             AND reversal.state = 'confirmed'
+                      )
+                )
+            UNION ALL
+            -- the gifts of the gifted sessions (timesheets)
+            SELECT -gift.id AS id,
+                   'gift'::varchar AS source,
+                   'gifted'::varchar AS billing_status,
+                   gift.date,
+                   gift.receiver_project_id AS incubator_project_id,
+                   incubator.organisation_id,
+                   line.project_id AS project_id,
+                   line.task_id AS task_id,
+                   engagement.id AS engagement_id,
+                   engagement.kind,
+                   line.employee_id AS employee_id,
+                   gift.giver_id AS coach_partner_id,
+                   line.user_id AS coach_user_id,
+                   line.id AS timesheet_id,
+                   gift.id AS contribution_id,
+                   NULL::integer AS sale_order_id,
+                   NULL::integer AS sale_line_id,
+                   NULL::integer AS invoice_id,
+                   COALESCE(gift.description, line.name)::varchar AS name,
+                   gift.company_id,
+                   gift.hours::float8 AS hours,
+                   0::float8 AS invoiced_hours,
+                   0::float8 AS to_invoice_hours,
+                   0::float8 AS non_billable_hours,
+                   gift.hours::float8 AS gifted_hours
+              FROM account_analytic_line line
+              JOIN incubator_contribution gift
+                ON gift.id = line.incubator_contribution_id
+              JOIN incubator_project incubator
+                ON incubator.id = gift.receiver_project_id
+              LEFT JOIN incubator_coaching_engagement engagement
+                ON engagement.task_id = line.task_id
+             WHERE line.incubator_contribution_id IS NOT NULL
+               AND gift.state = 'confirmed'
+               AND gift.receiver_project_id IS NOT NULL
+               -- a reversed gift and its reversal cancel each other out
+               AND gift.reversed_id IS NULL
+               AND NOT EXISTS (
+                   SELECT 1
+                     FROM incubator_contribution reversal
+                    WHERE reversal.reversed_id = gift.id
+                      AND reversal.state = 'confirmed'
+               )
+            UNION ALL
+            -- the gifts logged on an engagement, and the peer coaching received
+            -- by a project, without timesheet
+            SELECT -gift.id AS id,
+                   'gift'::varchar AS source,
+                   'gifted'::varchar AS billing_status,
+                   gift.date,
+                   gift.receiver_project_id AS incubator_project_id,
+                   incubator.organisation_id,
+                   coaching.id AS project_id,
+                   NULL::integer AS task_id,
+                   engagement.id AS engagement_id,
+                   engagement.kind,
+                   NULL::integer AS employee_id,
+                   gift.giver_id AS coach_partner_id,
+                   coach_user.id AS coach_user_id,
+                   NULL::integer AS timesheet_id,
+                   gift.id AS contribution_id,
+                   NULL::integer AS sale_order_id,
+                   NULL::integer AS sale_line_id,
+                   NULL::integer AS invoice_id,
+                   gift.description::varchar AS name,
+                   gift.company_id,
+                   gift.hours::float8 AS hours,
+                   0::float8 AS invoiced_hours,
+                   0::float8 AS to_invoice_hours,
+                   0::float8 AS non_billable_hours,
+                   gift.hours::float8 AS gifted_hours
+              FROM incubator_contribution gift
+              JOIN incubator_project incubator
+                ON incubator.id = gift.receiver_project_id
+              LEFT JOIN incubator_coaching_engagement_gift_rel logged
+                ON logged.contribution_id = gift.id
+              LEFT JOIN incubator_coaching_engagement engagement
+                ON engagement.id = logged.engagement_id
+              LEFT JOIN LATERAL (
+                    SELECT coach.id
+                      FROM res_users coach
+                     WHERE coach.partner_id = gift.giver_id
+                       AND coach.active
+                       AND NOT coach.share
+                     ORDER BY coach.id
+                     LIMIT 1
+              ) coach_user ON TRUE
+              LEFT JOIN project_project coaching
+                ON coaching.incubator_project_id = gift.receiver_project_id
+             WHERE (logged.engagement_id IS NOT NULL
+                    OR gift.kind_id IN (
+                        SELECT gift_kind.id
+                          FROM incubator_contribution_kind gift_kind
+                         WHERE gift_kind.code = 'peer_coaching'
+                    ))
+               AND NOT EXISTS (
+                   SELECT 1
+                     FROM account_analytic_line gifted_line
+                    WHERE gifted_line.incubator_contribution_id = gift.id
+               )
+               AND gift.state = 'confirmed'
+               AND gift.receiver_project_id IS NOT NULL
+               -- a reversed gift and its reversal cancel each other out
+               AND gift.reversed_id IS NULL
+               AND NOT EXISTS (
+                   SELECT 1
+                     FROM incubator_contribution reversal
+                    WHERE reversal.reversed_id = gift.id
+                      AND reversal.state = 'confirmed'
+               )
+        """
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                SQL(self._query()),
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Drill-down: from the figures to the documents behind them
+    # ------------------------------------------------------------------
+
+    def action_open_timesheets(self):
+        timesheets = self.timesheet_id
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "hr_timesheet.timesheet_action_all"
+        )
+        action.update(
+            {
+                "display_name": self.env._("Coaching Timesheets"),
+                "domain": [("id", "in", timesheets.ids)],
+                "context": {"create": False},
+            }
+        )
+        return action
+
+    def action_open_invoices(self):
+        invoices = self.invoice_id
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action.update(
+            {
+                "display_name": self.env._("Coaching Invoices"),
+                "domain": [("id", "in", invoices.ids)],
+                "context": {"create": False, "default_move_type": "out_invoice"},
+            }
+        )
+        if len(invoices) == 1:
+            action.update(
+                {"views": [(False, "form")], "view_mode": "form", "res_id": invoices.id}
+            )
+        return action
+
+    def action_open_gifts(self):
+        gifts = self.contribution_id
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "incubator_community.incubator_contribution_action"
+        )
+        action.update(
+            {
+                "display_name": self.env._("Gifts of Coaching"),
+                "domain": [("id", "in", gifts.ids)],
+                "context": {"create": False},
+            }
+        )
+        return action
+
+    def action_open_document(self):
+        """The document of one line: its gift, or its timesheet."""
+        self.ensure_one()
+        if self.source == "gift":
+            record = self.contribution_id
+        else:
+            record = self.timesheet_id
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": record._name,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "res_id": record.id,
+        }
+
+    def _get_action(self, domain, name):
+        """The report's action opened on ``domain`` (smart buttons)."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "incubator_community.incubator_coaching_report_action"
+        )
+        action.update(
+            {
+                "display_name": self.env._("Coaching Hours: %s", name),
+                "domain": domain,
+            }
+        )
+        return action

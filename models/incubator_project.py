@@ -239,3 +239,241 @@ class IncubatorProject(models.Model):
 
     def _incubator_contributions_context(self):
         return {"default_receiver_project_id": self.id}
+
+    # ------------------------------------------------------------------
+    # Volunteers (job descriptions and lifecycle) -- volunteer helper block
+    # ------------------------------------------------------------------
+
+    volunteer_position_ids = fields.One2many(
+        "incubator.volunteer.position",
+        "project_id",
+        string="Volunteer Positions",
+        groups="incubator_community.group_incubator_user",
+    )
+    volunteer_engagement_ids = fields.One2many(
+        "incubator.volunteer.engagement",
+        "project_id",
+        string="Volunteer Engagements",
+        groups="incubator_community.group_incubator_user",
+    )
+    volunteer_position_count = fields.Integer(
+        string="Volunteer Positions Count",
+        compute="_compute_volunteer_counts",
+        groups="incubator_community.group_incubator_user",
+    )
+    volunteer_count = fields.Integer(
+        string="Volunteers Count",
+        compute="_compute_volunteer_counts",
+        groups="incubator_community.group_incubator_user",
+        help="Engagements of volunteers, exit stage excluded.",
+    )
+    volunteer_evening_event_id = fields.Many2one(
+        "calendar.event",
+        string="Last Volunteer Evening",
+        copy=False,
+        ondelete="set null",
+        groups="incubator_community.group_incubator_user",
+    )
+
+    def _compute_volunteer_counts(self):
+        saved = self.filtered("id")
+        positions, volunteers = {}, {}
+        if saved:
+            positions = dict(
+                self.env["incubator.volunteer.position"]._read_group(
+                    [("project_id", "in", saved.ids)], ["project_id"], ["__count"]
+                )
+            )
+            volunteers = dict(
+                self.env["incubator.volunteer.engagement"]._read_group(
+                    [("project_id", "in", saved.ids), ("stage_id.code", "!=", "exit")],
+                    ["project_id"],
+                    ["__count"],
+                )
+            )
+        for project in self:
+            project.volunteer_position_count = positions.get(project, 0)
+            project.volunteer_count = volunteers.get(project, 0)
+
+    def action_view_volunteer_positions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "incubator_community.incubator_volunteer_position_action"
+        )
+        action.update(
+            {
+                "name": self.env._("Volunteer positions of %s", self.name),
+                "domain": [("project_id", "=", self.id)],
+                "context": {"default_project_id": self.id},
+            }
+        )
+        return action
+
+    def action_view_volunteer_engagements(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "incubator_community.incubator_volunteer_engagement_action"
+        )
+        action.update(
+            {
+                "name": self.env._("Volunteers of %s", self.name),
+                "domain": [("project_id", "=", self.id)],
+                "context": {"default_project_id": self.id},
+            }
+        )
+        return action
+
+    def action_volunteer_evening(self):
+        """Recognition: invite all the volunteers of the project (recruitment
+        and exit excluded) to a volunteer evening, one calendar event with
+        each of them as attendee; they get the invitation e-mail with its
+        .ics file (queued). Opens the event, to adjust its date and place."""
+        self.ensure_one()
+        event = self.env["incubator.volunteer.engagement"]._plan_volunteer_evening(self)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Volunteer Evening"),
+            "res_model": "calendar.event",
+            "res_id": event.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    # ------------------------------------------------------------------
+    # Coaching (timesheets, invoicing, gifts) -- coaching helper block
+    # ------------------------------------------------------------------
+
+    coaching_project_ids = fields.One2many(
+        "project.project",
+        "incubator_project_id",
+        string="Coaching Projects",
+        groups="base.group_user",
+    )
+    coaching_project_id = fields.Many2one(
+        "project.project",
+        compute="_compute_coaching_project_id",
+        groups="base.group_user",
+        help="Odoo project where the coaches log their hours as timesheets, "
+        "invoiced to the organisation with Odoo's sales.",
+    )
+    coaching_engagement_ids = fields.One2many(
+        "incubator.coaching.engagement",
+        "incubator_project_id",
+        string="Coaching Engagements",
+        groups="base.group_user",
+    )
+    coaching_engagement_count = fields.Integer(
+        string="Coaching Engagements Count",
+        compute="_compute_coaching_figures",
+        groups="incubator_community.group_incubator_user",
+    )
+    coaching_hours = fields.Float(
+        digits=(16, 2),
+        compute="_compute_coaching_figures",
+        groups="incubator_community.group_incubator_user",
+        help="Coaching hours the project received: timesheets and gifts.",
+    )
+
+    def _compute_coaching_project_id(self):
+        # sudo: the link is shown to whoever reads the project, whatever the
+        # privacy of the Odoo project
+        for project in self:
+            project.coaching_project_id = (
+                project.sudo().coaching_project_ids[:1].sudo(False)
+            )
+
+    def _compute_coaching_figures(self):
+        saved = self.filtered("id")
+        engagements, hours = {}, {}
+        if saved:
+            engagements = dict(
+                self.env["incubator.coaching.engagement"]._read_group(
+                    [("incubator_project_id", "in", saved.ids)],
+                    ["incubator_project_id"],
+                    ["__count"],
+                )
+            )
+            hours = dict(
+                self.env["incubator.coaching.report"]._read_group(
+                    [("incubator_project_id", "in", saved.ids)],
+                    ["incubator_project_id"],
+                    ["hours:sum"],
+                )
+            )
+        for project in self:
+            project.coaching_engagement_count = engagements.get(project, 0)
+            project.coaching_hours = hours.get(project, 0.0)
+
+    def action_create_coaching_project(self):
+        """Create the coaching project (``project.project``) of the project on
+        demand: timesheets, billable, its customer the organisation, linked
+        both ways. Opens it."""
+        self.ensure_one()
+        self._get_coaching_project()
+        return self.action_view_coaching_project()
+
+    def action_view_coaching_project(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "project.project",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "res_id": self.coaching_project_id.id,
+        }
+
+    def action_view_coaching_engagements(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "incubator_community.incubator_coaching_engagement_action"
+        )
+        action.update(
+            {
+                "display_name": self.env._("Coaching of %s", self.name),
+                "domain": [("incubator_project_id", "=", self.id)],
+                "context": {"default_incubator_project_id": self.id},
+            }
+        )
+        return action
+
+    def action_view_coaching_report(self):
+        self.ensure_one()
+        return self.env["incubator.coaching.report"]._get_action(
+            [("incubator_project_id", "=", self.id)], self.display_name
+        )
+
+    def _get_coaching_project(self):
+        """The coaching project of the project, created if it has none."""
+        self.ensure_one()
+        if self.coaching_project_id:
+            return self.coaching_project_id
+        # the staff who may change the project may give it a coaching project
+        self.check_access("write")
+        if not self.organisation_id:
+            raise ValidationError(
+                self.env._(
+                    "Set the organisation of the project %(project)s first: it "
+                    "is the customer of the coaching.",
+                    project=self.display_name,
+                )
+            )
+        # sudo: the staff are not project managers of Odoo's Project app; the
+        # coaching project is created for the incubator project, nothing else
+        project = (
+            self.env["project.project"]
+            .sudo()
+            .create(
+                {
+                    "name": self.env._("Coaching: %s", self.name),
+                    "incubator_project_id": self.id,
+                    "partner_id": self.organisation_id.id,
+                    "allow_timesheets": True,
+                    "allow_billable": True,
+                    "privacy_visibility": "employees",
+                    "user_id": (self.coach_id or self.env.user).id,
+                    "company_id": (self.company_id or self.env.company).id,
+                }
+            )
+        )
+        self.invalidate_recordset(["coaching_project_ids", "coaching_project_id"])
+        return project.sudo(False)

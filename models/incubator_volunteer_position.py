@@ -1,1 +1,355 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import re
+
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import email_normalize, plaintext2html
+
+# lengths of what a visitor types in the application form
+APPLY_NAME_MAX_LENGTH = 200
+APPLY_EMAIL_MAX_LENGTH = 254
+APPLY_PHONE_MAX_LENGTH = 40
+APPLY_MOTIVATION_MAX_LENGTH = 5000
+# digits, spaces and the usual separators of a phone number
+PHONE_PATTERN = re.compile(r"^\+?[0-9 ()./-]{4,40}$")
+# one plain address, its domain with a dot: Odoo's email_normalize alone would
+# take "Jo <jo@x.com>", "x y@z.com" or "x@@y.com" and keep a part of them
+EMAIL_PATTERN = re.compile(
+    r"^[^@\s<>(),;:\"\[\]\\]+@[^@\s<>(),;:\"\[\]\\]+\.[^@\s<>(),;:\"\[\]\\.]{2,}$"
+)
+
+
+class IncubatorVolunteerPosition(models.Model):
+    """A volunteer job description a project publishes, written with the
+    volunteer: the organisation, the title, the missions and quantified
+    objectives, the counterparts offered and the working framework."""
+
+    _name = "incubator.volunteer.position"
+    _description = "Volunteer Position"
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "website.published.mixin",
+        "website.seo.metadata",
+    ]
+    _order = "sequence, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Title",
+        required=True,
+        translate=True,
+        tracking=True,
+        help="Title of the volunteer job, e.g. Shop welcome volunteer.",
+    )
+    active = fields.Boolean(default=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    color = fields.Integer(string="Color Index")
+    project_id = fields.Many2one(
+        "incubator.project",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        tracking=True,
+        check_company=True,
+        help="The project looking for volunteers.",
+    )
+    company_id = fields.Many2one(
+        related="project_id.company_id", store=True, index=True, precompute=True
+    )
+    organisation_description = fields.Text(
+        string="About the Organisation",
+        compute="_compute_organisation_description",
+        store=True,
+        readonly=False,
+        precompute=True,
+        translate=True,
+        help="Who the volunteer will work with: the organisation, its purpose.",
+    )
+    missions = fields.Text(
+        translate=True,
+        help="What the volunteer will do, one mission a line.",
+    )
+    objective_ids = fields.One2many(
+        "incubator.volunteer.objective",
+        "position_id",
+        string="Objectives",
+        copy=True,
+        help="Quantified objectives: each engagement starts with a copy of them.",
+    )
+    counterparts = fields.Text(
+        string="Counterparts Offered",
+        translate=True,
+        help="What the volunteer receives in return: training, expenses, "
+        "recognition... Every gift calls for a counter-gift.",
+    )
+    place = fields.Char(help="Where the volunteer works, or remote.")
+    hours_per_week = fields.Float(
+        digits=(16, 1), help="Time expected from the volunteer each week."
+    )
+    duration = fields.Char(
+        translate=True, help="How long the engagement lasts, e.g. 6 months."
+    )
+    contact_id = fields.Many2one(
+        "res.partner",
+        index="btree_not_null",
+        ondelete="set null",
+        tracking=True,
+        help="Person of the project who welcomes the volunteers: attends the "
+        "recruitment meeting and hears about new applications.",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        domain="[('share', '=', False)]",
+        default=lambda self: self.env.user if not self.env.user.share else False,
+        index="btree_not_null",
+        tracking=True,
+        help="Member of the programme staff following this position.",
+    )
+    engagement_ids = fields.One2many(
+        "incubator.volunteer.engagement", "position_id", string="Engagements"
+    )
+    engagement_count = fields.Integer(
+        string="Volunteers", compute="_compute_engagement_counts"
+    )
+    application_count = fields.Integer(
+        string="Applications",
+        compute="_compute_engagement_counts",
+        help="Engagements still in recruitment.",
+    )
+
+    _sql_constraints = [
+        (
+            "hours_per_week_positive",
+            "CHECK(hours_per_week >= 0)",
+            "The hours per week of a volunteer position cannot be negative.",
+        ),
+    ]
+
+    @api.depends("project_id")
+    def _compute_organisation_description(self):
+        for position in self:
+            if not position.organisation_description:
+                position.organisation_description = (
+                    position.project_id.short_description or False
+                )
+
+    def _compute_engagement_counts(self):
+        saved = self.filtered("id")
+        counts, applications = {}, {}
+        if saved:
+            Engagement = self.env["incubator.volunteer.engagement"]
+            for position, stage, count in Engagement._read_group(
+                [("position_id", "in", saved.ids)],
+                ["position_id", "stage_id"],
+                ["__count"],
+            ):
+                counts[position.id] = counts.get(position.id, 0) + count
+                if stage.code == "recruitment":
+                    applications[position.id] = count
+        for position in self:
+            position.engagement_count = counts.get(position.id, 0)
+            position.application_count = applications.get(position.id, 0)
+
+    @api.depends("name", "seo_name")
+    @api.depends_context("lang")
+    def _compute_website_url(self):
+        for position in self:
+            if position.id:
+                slug = self.env["ir.http"]._slug(position)
+                position.website_url = f"/volunteer/{slug}"
+            else:  # no slug for a record not saved yet
+                position.website_url = "#"
+
+    def _default_website_meta(self):
+        """Link previews (Open Graph, Twitter) show the title and the project."""
+        res = super()._default_website_meta()
+        teaser = self.env._(
+            "Volunteer with %(project)s: %(title)s",
+            project=self.project_id.name,
+            title=self.name,
+        )
+        res["default_opengraph"]["og:title"] = self.name
+        res["default_opengraph"]["og:description"] = teaser
+        res["default_twitter"]["twitter:title"] = self.name
+        res["default_twitter"]["twitter:description"] = teaser
+        res["default_meta_description"] = teaser
+        return res
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_view_engagements(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "incubator_community.incubator_volunteer_engagement_action"
+        )
+        action.update(
+            {
+                "name": self.env._("Volunteers of %s", self.name),
+                "domain": [("position_id", "=", self.id)],
+                "context": {
+                    "default_position_id": self.id,
+                    "default_project_id": self.project_id.id,
+                },
+            }
+        )
+        return action
+
+    # ------------------------------------------------------------------
+    # Application (public form)
+    # ------------------------------------------------------------------
+
+    def _apply(self, name, email, phone, motivation):
+        """A visitor applies to this position from the website.
+
+        The values are checked (a UserError tells what is wrong); the
+        volunteer is the contact holding this e-mail address, or a new one
+        (an existing contact is never modified); the engagement starts in
+        recruitment, the motivation goes to its chatter and the project (its
+        contact, its team, the responsible staff) is told. Applying twice to
+        the same position adds the new motivation to the open engagement.
+
+        The caller has narrowed ``self`` to a published position; the method
+        writes with sudo (visitors have no access to the models).
+
+        :return: the engagement (sudo)
+        """
+        self.ensure_one()
+        values = self._apply_check_values(name, email, phone, motivation)
+        position_sudo = self.sudo()
+        partner_sudo = position_sudo._apply_find_or_create_partner(values)
+        Engagement = self.env["incubator.volunteer.engagement"].sudo()
+        engagement_sudo = Engagement.search(
+            [
+                ("position_id", "=", position_sudo.id),
+                ("partner_id", "=", partner_sudo.id),
+                ("stage_id.code", "!=", "exit"),
+            ],
+            limit=1,
+        )
+        is_new = not engagement_sudo
+        if is_new:
+            engagement_sudo = Engagement.create(
+                {
+                    "partner_id": partner_sudo.id,
+                    "position_id": position_sudo.id,
+                    "project_id": position_sudo.project_id.id,
+                    "stage_id": Engagement._get_stage("recruitment").id,
+                    "motivation": values["motivation"],
+                }
+            )
+        body = Markup("<p><strong>%s</strong></p>%s") % (
+            self.env._("Application from the website"),
+            plaintext2html(values["motivation"]),
+        )
+        if values["phone"]:
+            body += Markup("<p>%s</p>") % self.env._(
+                "Phone: %(phone)s", phone=values["phone"]
+            )
+        # the volunteer authors the message without following the engagement:
+        # the project's discussions are not theirs to receive
+        engagement_sudo.with_context(mail_create_nosubscribe=True).message_post(
+            body=body,
+            author_id=partner_sudo.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        if is_new:
+            engagement_sudo._notify_new_application()
+        return engagement_sudo
+
+    @api.model
+    def _apply_check_values(self, name, email, phone, motivation):
+        """Clean what the visitor typed; raise a UserError naming the first
+        problem found."""
+
+        def clean(value):
+            if not isinstance(value, str):
+                return ""
+            return value.replace("\x00", "").strip()
+
+        name, email, phone, motivation = map(clean, (name, email, phone, motivation))
+        if not name:
+            raise UserError(self.env._("Please give your name."))
+        if len(name) > APPLY_NAME_MAX_LENGTH:
+            raise UserError(
+                self.env._(
+                    "Your name is too long: %s characters at most.",
+                    APPLY_NAME_MAX_LENGTH,
+                )
+            )
+        if not email:
+            raise UserError(
+                self.env._("Please give your e-mail address: the project answers you.")
+            )
+        normalized = (
+            email_normalize(email)
+            if len(email) <= APPLY_EMAIL_MAX_LENGTH and EMAIL_PATTERN.match(email)
+            else False
+        )
+        if not normalized:
+            raise UserError(
+                self.env._(
+                    "%(email)s is not a valid e-mail address. Please check it, "
+                    "e.g. name@example.com.",
+                    email=email[:80],
+                )
+            )
+        if len(phone) > APPLY_PHONE_MAX_LENGTH or (
+            phone and not PHONE_PATTERN.match(phone)
+        ):
+            raise UserError(
+                self.env._(
+                    "%(phone)s is not a valid phone number: use digits, spaces "
+                    "and + ( ) - . / only.",
+                    phone=phone[:80],
+                )
+            )
+        if not motivation:
+            raise UserError(
+                self.env._("Please tell the project why you would like to volunteer.")
+            )
+        if len(motivation) > APPLY_MOTIVATION_MAX_LENGTH:
+            raise UserError(
+                self.env._(
+                    "Your motivation is too long: %s characters at most.",
+                    APPLY_MOTIVATION_MAX_LENGTH,
+                )
+            )
+        return {
+            "name": name,
+            "email": normalized,
+            "phone": phone,
+            "motivation": motivation,
+        }
+
+    def _apply_find_or_create_partner(self, values):
+        """The contact holding the e-mail address, never modified, or a new
+        contact in the visitor's language."""
+        Partner = self.env["res.partner"].sudo()
+        partner = Partner.search(
+            [("email_normalized", "=", values["email"])], order="id", limit=1
+        )
+        if partner:
+            return partner
+        lang = self.env.context.get("lang")
+        installed = dict(self.env["res.lang"].get_installed())
+        return Partner.create(
+            {
+                "name": values["name"],
+                "email": values["email"],
+                "phone": values["phone"] or False,
+                "lang": lang if lang in installed else False,
+                "company_id": False,
+            }
+        )
+
+    def _get_objective_commands(self):
+        """Commands that give an engagement a copy of the objectives."""
+        self.ensure_one()
+        return [Command.create(vals) for vals in self.objective_ids._copy_vals()]

@@ -1,1 +1,1034 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+from datetime import datetime, time, timedelta
+
+import pytz
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import email_normalize, html2plaintext, is_html_empty
+from odoo.tools.mail import single_email_re
+
+try:
+    import vobject
+except ImportError:  # pragma: no cover - vobject is a dependency of calendar
+    vobject = None
+
+_logger = logging.getLogger(__name__)
+
+WEBINAR_TZ = "Europe/Brussels"
+# Registration states that hold a seat (the person is an attendee)
+SEAT_STATES = ("confirmed", "attended", "absent")
+
+
+class IncubatorWebinar(models.Model):
+    """A one-hour peer-to-peer session where an entrepreneur shares expertise.
+
+    Its calendar entry is a real ``calendar.event`` (delegation): start, stop,
+    organiser, video-call link, reminders and attendees live there, so that Odoo
+    sends its invitations (.ics) and reminders. The attendees are always the
+    speaker plus the seat holders (registrations confirmed, attended, absent).
+    """
+
+    _name = "incubator.webinar"
+    _description = "Peer Webinar"
+    _inherits = {"calendar.event": "calendar_event_id"}
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "website.published.mixin",
+        "website.seo.metadata",
+        "image.mixin",
+    ]
+    _order = "start desc, id desc"
+    _check_company_auto = True
+
+    calendar_event_id = fields.Many2one(
+        "calendar.event",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        auto_join=True,
+        copy=False,
+    )
+    speaker_id = fields.Many2one(
+        "res.partner",
+        required=True,
+        index=True,
+        tracking=True,
+        help="The entrepreneur who shares their expertise.",
+    )
+    project_id = fields.Many2one(
+        "incubator.project",
+        string="Hosting Project",
+        index="btree_not_null",
+        tracking=True,
+        check_company=True,
+    )
+    subtitle = fields.Char(
+        string="Teaser",
+        translate=True,
+        help="One line shown on the webinar cards of the website.",
+    )
+    website_description = fields.Html(
+        string="Public Presentation",
+        translate=True,
+        sanitize=True,
+        help="Presentation of the webinar on its public page.",
+    )
+    skill_ids = fields.Many2many(
+        "hr.skill",
+        "incubator_webinar_hr_skill_rel",
+        "webinar_id",
+        "skill_id",
+        string="Skills",
+        help="Expertise shared during the webinar.",
+    )
+    theme_ids = fields.Many2many(
+        "incubator.theme",
+        "incubator_webinar_theme_rel",
+        "webinar_id",
+        "theme_id",
+        string="Themes",
+        compute="_compute_theme_ids",
+        store=True,
+        readonly=False,
+        help="Impact themes; by default those of the hosting project.",
+    )
+    capacity = fields.Integer(
+        default=30,
+        required=True,
+        tracking=True,
+        help="Number of seats. Once they are taken, registrations wait and are "
+        "promoted in order when a seat frees up.",
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("published", "Published"),
+            ("done", "Done"),
+            ("cancelled", "Cancelled"),
+        ],
+        string="Status",
+        default="draft",
+        required=True,
+        index=True,
+        tracking=True,
+        copy=False,
+        group_expand="_read_group_expand_states",
+    )
+    registration_ids = fields.One2many(
+        "incubator.webinar.registration", "webinar_id", string="Registrations"
+    )
+    seats_taken = fields.Integer(compute="_compute_registration_stats")
+    seats_available = fields.Integer(
+        string="Seats Left", compute="_compute_registration_stats"
+    )
+    waiting_count = fields.Integer(
+        string="Waiting List", compute="_compute_registration_stats"
+    )
+    attended_count = fields.Integer(
+        string="Attended", compute="_compute_registration_stats"
+    )
+    registration_count = fields.Integer(
+        string="Active Registrations",
+        compute="_compute_registration_stats",
+        help="Registrations that are not cancelled.",
+    )
+    recap_takeaways = fields.Html(
+        string="Key Takeaways",
+        translate=True,
+        sanitize=True,
+        help="Recap of the session, published on the webinar page once done.",
+    )
+    recap_tip = fields.Text(
+        string="Speaker's Top Tip", translate=True, help="The speaker's top tip."
+    )
+    recap_resources = fields.Html(
+        string="Resources", sanitize=True, help="Links and documents to go further."
+    )
+    recording_url = fields.Char(string="Recording Link")
+    recap_sent = fields.Boolean(
+        copy=False,
+        readonly=True,
+        help="The recap e-mail was sent to the participants (once per webinar).",
+    )
+    preparation_hours = fields.Float(
+        default=lambda self: self.env.company.incubator_webinar_preparation_hours,
+        tracking=True,
+        help="Hours of preparation the speaker gives on top of the session, "
+        "counted in the time ledger when the webinar is closed.",
+    )
+    contribution_ids = fields.Many2many(
+        "incubator.contribution",
+        string="Gifts of Time",
+        compute="_compute_contribution_ids",
+        groups="incubator_community.group_incubator_user",
+    )
+    contribution_count = fields.Integer(
+        compute="_compute_contribution_ids",
+        groups="incubator_community.group_incubator_user",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    is_upcoming = fields.Boolean(
+        compute="_compute_is_upcoming", search="_search_is_upcoming"
+    )
+    color = fields.Integer(string="Color Index")
+
+    _sql_constraints = [
+        (
+            "capacity_positive",
+            "CHECK (capacity > 0)",
+            "A webinar needs at least one seat.",
+        ),
+        (
+            "preparation_hours_range",
+            "CHECK (preparation_hours >= 0 AND preparation_hours <= 20)",
+            "The preparation hours of a webinar are between 0 and 20.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------
+    # Defaults
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _default_start_stop(self):
+        """Next weekday (after today), 12:30 to 13:30 Europe/Brussels, as naive
+        UTC datetimes."""
+        tz = pytz.timezone(WEBINAR_TZ)
+        day = datetime.now(tz).date() + timedelta(days=1)
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+        local = tz.localize(datetime.combine(day, time(12, 30)))
+        start = local.astimezone(pytz.utc).replace(tzinfo=None)
+        return start, start + timedelta(hours=1)
+
+    @api.model
+    def default_get(self, fields_list):
+        defaults = super().default_get(fields_list)
+        context = self.env.context
+        if "start" in fields_list and not context.get("default_start"):
+            start, stop = self._default_start_stop()
+            defaults["start"] = start
+            if not context.get("default_stop"):
+                defaults["stop"] = stop
+                defaults["duration"] = 1.0
+        if "partner_ids" in fields_list and not context.get("default_partner_ids"):
+            # calendar invites the current user; a webinar's attendees are the
+            # speaker and the seat holders only
+            defaults["partner_ids"] = [Command.set([])]
+        if "alarm_ids" in fields_list and not context.get("default_alarm_ids"):
+            alarms = self._default_alarms()
+            if alarms:
+                defaults["alarm_ids"] = [Command.set(alarms.ids)]
+        if "privacy" in fields_list and not context.get("default_privacy"):
+            defaults["privacy"] = "public"
+        if "show_as" in fields_list and not context.get("default_show_as"):
+            defaults["show_as"] = "busy"
+        return defaults
+
+    @api.model
+    def _default_alarms(self):
+        alarms = self.env["calendar.alarm"]
+        for xmlid in (
+            "incubator_community.incubator_webinar_alarm_mail_1_day",
+            "calendar.alarm_notif_1",
+        ):
+            alarms |= self.env.ref(xmlid, raise_if_not_found=False) or alarms
+        return alarms
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+
+    @api.depends("project_id")
+    def _compute_theme_ids(self):
+        for webinar in self:
+            if webinar.project_id and not webinar.theme_ids:
+                webinar.theme_ids = webinar.project_id.theme_ids
+
+    @api.depends("capacity", "registration_ids.state")
+    def _compute_registration_stats(self):
+        saved = self.filtered("id")
+        counts = {}
+        if saved:
+            # seats left are public; the names of who registered are not: count
+            # every registration whatever the reader may see
+            groups = (
+                self.env["incubator.webinar.registration"]
+                .sudo()
+                ._read_group(
+                    [("webinar_id", "in", saved.ids)],
+                    ["webinar_id", "state"],
+                    ["__count"],
+                )
+            )
+            for webinar, state, count in groups:
+                counts.setdefault(webinar.id, {})[state] = count
+        for webinar in self:
+            by_state = counts.get(webinar.id, {})
+            taken = sum(by_state.get(state, 0) for state in SEAT_STATES)
+            webinar.seats_taken = taken
+            webinar.seats_available = max(webinar.capacity - taken, 0)
+            webinar.waiting_count = by_state.get("waiting", 0)
+            webinar.attended_count = by_state.get("attended", 0)
+            webinar.registration_count = sum(
+                count for state, count in by_state.items() if state != "cancelled"
+            )
+
+    def _compute_contribution_ids(self):
+        refs = {f"{self._name},{webinar.id}": webinar for webinar in self}
+        entries_by_webinar = {}
+        if self.ids:
+            entries = self.env["incubator.contribution"].search(
+                [("source_ref", "in", list(refs))]
+            )
+            for entry in entries:
+                webinar = refs.get(f"{entry.source_ref._name},{entry.source_ref.id}")
+                if webinar:
+                    entries_by_webinar.setdefault(webinar.id, []).append(entry.id)
+        for webinar in self:
+            entry_ids = entries_by_webinar.get(webinar.id, [])
+            webinar.contribution_ids = [Command.set(entry_ids)]
+            webinar.contribution_count = len(entry_ids)
+
+    @api.depends("stop")
+    def _compute_is_upcoming(self):
+        now = fields.Datetime.now()
+        for webinar in self:
+            webinar.is_upcoming = bool(webinar.stop and webinar.stop >= now)
+
+    def _search_is_upcoming(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(self.env._("Unsupported search on upcoming webinars."))
+        upcoming = (operator == "=") == bool(value)
+        now = fields.Datetime.now()
+        return [("stop", ">=" if upcoming else "<", now)]
+
+    @api.depends("name", "seo_name")
+    @api.depends_context("lang")
+    def _compute_website_url(self):
+        for webinar in self:
+            if webinar.id:
+                webinar.website_url = f"/webinars/{self.env['ir.http']._slug(webinar)}"
+            else:  # no slug for a record not saved yet
+                webinar.website_url = "#"
+
+    @api.model
+    def _read_group_expand_states(self, states, domain):
+        # every status is a kanban column, even when empty
+        return [key for key, __ in self._fields["state"].selection]
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+
+    @api.constrains("capacity")
+    def _check_capacity_seats(self):
+        for webinar in self:
+            if webinar.capacity < webinar.seats_taken:
+                raise ValidationError(
+                    self.env._(
+                        "The webinar %(webinar)s cannot have %(capacity)s seats: "
+                        "%(taken)s are already taken. Cancel registrations first, "
+                        "or keep at least %(taken)s seats.",
+                        webinar=webinar.name,
+                        capacity=webinar.capacity,
+                        taken=webinar.seats_taken,
+                    )
+                )
+
+    @api.constrains("duration", "preparation_hours")
+    def _check_duration(self):
+        for webinar in self:
+            if (
+                webinar.duration <= 0
+                or webinar.duration + webinar.preparation_hours > 24
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The webinar %(webinar)s must last more than 0 hours, and "
+                        "its duration plus preparation cannot exceed 24 hours.",
+                        webinar=webinar.name,
+                    )
+                )
+
+    @api.constrains("speaker_id")
+    def _check_speaker_not_registered(self):
+        registrations = self.env["incubator.webinar.registration"].search(
+            [
+                ("webinar_id", "in", self.ids),
+                ("state", "!=", "cancelled"),
+            ]
+        )
+        for registration in registrations:
+            if registration.partner_id == registration.webinar_id.speaker_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(speaker)s is the speaker of %(webinar)s and cannot also "
+                        "register for it.",
+                        speaker=registration.partner_id.name,
+                        webinar=registration.webinar_id.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            # the attendees are the speaker (and later the seat holders)
+            speaker_id = vals.get("speaker_id")
+            vals["partner_ids"] = [Command.set([speaker_id] if speaker_id else [])]
+            if vals.get("is_published") and vals.get("state", "draft") == "draft":
+                vals["state"] = "published"
+        # calendar sends its invitations at once (force_send): ours are queued
+        webinars = super(
+            IncubatorWebinar, self.with_context(no_mail_to_attendees=True)
+        ).create(vals_list)
+        webinars = webinars.with_env(self.env)
+        model_id = self.env["ir.model"]._get_id(self._name)
+        for webinar in webinars:
+            # the calendar entry links back to its webinar
+            webinar.calendar_event_id.sudo().write(
+                {"res_model_id": model_id, "res_id": webinar.id}
+            )
+        webinars._check_can_publish()
+        webinars._send_invitations(webinars.calendar_event_id.attendee_ids)
+        return webinars
+
+    def write(self, vals):
+        if "partner_ids" in vals and not self.env.context.get("incubator_webinar_sync"):
+            # the attendees follow the registrations: never edited by hand
+            vals = dict(vals)
+            vals.pop("partner_ids")
+            vals.pop("attendee_ids", None)
+        if vals.get("is_published") and "state" not in vals:
+            drafts = self.filtered(lambda w: w.state == "draft")
+            if drafts:
+                drafts.write({"state": "published"})
+        if vals.get("state") in ("draft", "cancelled") and "is_published" not in vals:
+            vals = dict(vals, is_published=False)
+        old_capacity = {webinar.id: webinar.capacity for webinar in self}
+        old_start = {webinar.id: webinar.start for webinar in self}
+        previous_attendees = self.calendar_event_id.attendee_ids
+        res = super(
+            IncubatorWebinar, self.with_context(no_mail_to_attendees=True)
+        ).write(vals)
+        if "is_published" in vals or "state" in vals:
+            self._check_can_publish()
+        if "speaker_id" in vals:
+            self._sync_calendar_attendees()
+        if "capacity" in vals:
+            grown = self.filtered(lambda w: w.capacity > old_capacity[w.id])
+            shrunk = self.filtered(lambda w: w.capacity < old_capacity[w.id])
+            shrunk._compact_seats()
+            grown._promote_waiting()
+        if "start" in vals:
+            moved = self.filtered(
+                lambda w: (
+                    w.start != old_start[w.id] and w.start >= fields.Datetime.now()
+                )
+            )
+            moved._queue_calendar_mail(
+                "calendar.calendar_template_meeting_changedate",
+                moved.calendar_event_id.attendee_ids & previous_attendees,
+            )
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_with_gifts(self):
+        for webinar in self.sudo():
+            if webinar.contribution_ids:
+                raise UserError(
+                    self.env._(
+                        "The webinar %s has gifts of time in the ledger: cancel it "
+                        "instead of deleting it.",
+                        webinar.name,
+                    )
+                )
+
+    def unlink(self):
+        events = self.calendar_event_id
+        res = super().unlink()
+        # the calendar entry belongs to the webinar
+        events.sudo().exists().unlink()
+        return res
+
+    def copy_data(self, default=None):
+        vals_list = super().copy_data(default=default)
+        for webinar, vals in zip(self, vals_list, strict=False):
+            vals.setdefault("name", self.env._("%s (copy)", webinar.name))
+            vals.pop("partner_ids", None)
+            vals.pop("attendee_ids", None)
+        return vals_list
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_publish(self):
+        """Publish on the website (a draft becomes published: open for
+        registration)."""
+        self._check_not_cancelled()
+        self.write({"is_published": True})
+        return True
+
+    def action_unpublish(self):
+        self.write({"is_published": False})
+        return True
+
+    def action_draft(self):
+        """Back to draft (unpublished, closed for registration). Registrations
+        are kept."""
+        if self.filtered(lambda w: w.state == "done"):
+            raise UserError(
+                self.env._("A webinar that took place is reopened, not set to draft.")
+            )
+        self.write({"state": "draft", "is_published": False})
+        return True
+
+    def action_cancel(self):
+        """Cancel webinars: every open registration is cancelled and its person
+        told by e-mail."""
+        if self.filtered(lambda w: w.state == "done"):
+            raise UserError(
+                self.env._(
+                    "A webinar that took place cannot be cancelled: reopen it first."
+                )
+            )
+        self.write({"state": "cancelled", "is_published": False})
+        registrations = (
+            self.env["incubator.webinar.registration"]
+            .sudo()
+            .search(
+                [
+                    ("webinar_id", "in", self.ids),
+                    ("state", "in", ("confirmed", "waiting")),
+                ]
+            )
+        )
+        registrations._do_cancel()
+        return True
+
+    def action_close(self):
+        """The webinar took place: state done and gifts of time written in the
+        ledger (idempotent: closing again writes only what is missing and
+        reverses what is no longer due). Sends the recap if there is one."""
+        now = fields.Datetime.now()
+        for webinar in self:
+            if webinar.state not in ("published", "done"):
+                raise UserError(
+                    self.env._(
+                        "Only a published webinar can be closed (%s).", webinar.name
+                    )
+                )
+            if webinar.start > now:
+                raise UserError(
+                    self.env._(
+                        "The webinar %s has not started yet: close it once it has "
+                        "taken place.",
+                        webinar.name,
+                    )
+                )
+        self.filtered(lambda w: w.state != "done").write({"state": "done"})
+        self._sync_gifts()
+        self.filtered(lambda w: not w.recap_sent)._send_recap()
+        return True
+
+    def action_reopen(self):
+        """Done -> published, to correct the attendance; closing again
+        reconciles the gifts."""
+        if self.filtered(lambda w: w.state != "done"):
+            raise UserError(self.env._("Only a webinar that is done can be reopened."))
+        self.write({"state": "published"})
+        return True
+
+    def action_send_recap(self):
+        """Send the recap e-mail now (once per webinar)."""
+        self.filtered(lambda w: w.state == "done" and not w.recap_sent)._send_recap()
+        return True
+
+    def action_view_registrations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "incubator_community.incubator_webinar_registration_action"
+        )
+        action["domain"] = [("webinar_id", "=", self.id)]
+        action["context"] = {"default_webinar_id": self.id}
+        return action
+
+    def action_view_contributions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "incubator_community.incubator_contribution_action"
+        )
+        action["domain"] = [("id", "in", self.contribution_ids.ids)]
+        action["context"] = {"create": False}
+        return action
+
+    def action_open_calendar_event(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "calendar.event",
+            "res_id": self.calendar_event_id.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    # ------------------------------------------------------------------
+    # Registration API (used by the website, the portal and the backend)
+    # ------------------------------------------------------------------
+
+    # NB: the contract named this method ``_register``, but ``_register`` is an
+    # attribute reserved by the ORM (registry visibility flag, False on every
+    # registry class): a method of that name is shadowed and cannot be called.
+    def _register_partner(self, partner):
+        """Register ``partner``: a seat if one is free, else the waiting list.
+
+        Idempotent: an existing registration that is not cancelled is returned
+        unchanged; a cancelled one is reopened (new place at the end of the
+        queue).
+
+        :return: the registration (same env as self)
+        :raise UserError: if the webinar is not open for registration
+        """
+        self.ensure_one()
+        self._check_open_for_registration()
+        partner.ensure_one()
+        if partner == self.speaker_id:
+            raise UserError(
+                self.env._("You are the speaker of this webinar: no need to register.")
+            )
+        Registration = self.env["incubator.webinar.registration"]
+        existing = Registration.sudo().search(
+            [("webinar_id", "=", self.id), ("partner_id", "=", partner.id)], limit=1
+        )
+        if existing and existing.state != "cancelled":
+            return existing.with_env(Registration.env)
+        now = fields.Datetime.now()
+        if existing:
+            # a cancelled registration is reopened at the end of the queue
+            existing.with_context(incubator_webinar_sync=True).write(
+                {"state": "waiting", "waiting_since": now, "date_cancelled": False}
+            )
+            existing._take_seats()
+            self._sync_calendar_attendees()
+            existing._send_state_mail()
+            registration = existing
+        else:
+            # create() takes a seat when one is free, syncs and e-mails
+            registration = Registration.sudo().create(
+                {"webinar_id": self.id, "partner_id": partner.id}
+            )
+        return registration.with_env(Registration.env)
+
+    def _register_visitor(self, name, email):
+        """A visitor registers with a name and an e-mail: matched to the oldest
+        active contact with that e-mail, or a new contact is created (an
+        existing contact is never modified). Then :meth:`_register_partner`.
+
+        :raise UserError: bad e-mail or name, or webinar not open
+        """
+        self.ensure_one()
+        self._check_open_for_registration()
+        name = (name or "").strip()
+        if not name:
+            raise UserError(self.env._("Please enter your name."))
+        if len(name) > 128:
+            raise UserError(
+                self.env._("Your name is too long: 128 characters at most.")
+            )
+        email = (email or "").strip()
+        # one plain address (email_normalize alone accepts "@example.com" or
+        # "Name <address>")
+        normalized = single_email_re.match(email) and email_normalize(email)
+        if not normalized:
+            raise UserError(self.env._("Please enter a valid e-mail address."))
+        Partner = self.env["res.partner"].sudo()
+        # sudo: a visitor cannot read contacts; we only match their own e-mail
+        # and reveal nothing about the contact found
+        partner = Partner.search(
+            [("email_normalized", "=", normalized)], order="id", limit=1
+        )
+        if not partner:
+            partner = Partner.create(
+                {"name": name, "email": normalized, "lang": self._visitor_lang()}
+            )
+        return self._register_partner(partner)
+
+    def _get_public_ics(self):
+        """The .ics of the webinar for anybody: no attendee, no organiser
+        e-mail, no video-call link.
+
+        :return: bytes
+        """
+        self.ensure_one()
+        if not vobject:
+            return b""
+        webinar = self.sudo()
+        utc = pytz.utc
+        cal = vobject.iCalendar()
+        event = cal.add("vevent")
+        event.add(
+            "uid"
+        ).value = f"incubator-webinar-{webinar.id}@{webinar.get_base_url()}"
+        event.add("created").value = fields.Datetime.now().replace(tzinfo=utc)
+        event.add("dtstart").value = webinar.start.replace(tzinfo=utc)
+        event.add("dtend").value = webinar.stop.replace(tzinfo=utc)
+        event.add("summary").value = webinar.name
+        url = webinar.get_base_url() + webinar.website_url
+        description = "\n\n".join(
+            part
+            for part in (
+                webinar.subtitle or "",
+                html2plaintext(webinar.website_description)
+                if not is_html_empty(webinar.website_description)
+                else "",
+                url,
+            )
+            if part
+        )
+        event.add("description").value = description
+        event.add("url").value = url
+        for alarm in webinar.alarm_ids:
+            valarm = event.add("valarm")
+            trigger = valarm.add("TRIGGER")
+            trigger.params["related"] = ["START"]
+            # negative: before the start (RFC 5545)
+            trigger.value = -timedelta(minutes=alarm.duration_minutes)
+            valarm.add("DESCRIPTION").value = alarm.name or "Odoo"
+        return cal.serialize().encode("utf-8")
+
+    def _action_contact_speaker(self, partner, message):
+        """``partner`` asks the speaker for coaching after the webinar: a help
+        request addressed to the speaker, who is notified.
+
+        :return: the help request
+        :raise UserError: if partner is the speaker or the webinar is not public
+        """
+        self.ensure_one()
+        partner.ensure_one()
+        webinar = self.sudo()
+        if webinar.state not in ("published", "done"):
+            raise UserError(self.env._("This webinar is not open."))
+        if partner == webinar.speaker_id:
+            raise UserError(self.env._("You cannot ask yourself for coaching."))
+        message = (message or "").strip()
+        # sudo: the requester may be a portal user; the values are set here
+        request = (
+            self.env["incubator.help.request"]
+            .sudo()
+            .create(
+                {
+                    "name": self.env._("Coaching after the webinar %s", webinar.name),
+                    "description": message or False,
+                    "requester_id": partner.id,
+                    "addressed_to_id": webinar.speaker_id.id,
+                    "skill_ids": [Command.set(webinar.skill_ids.ids)],
+                    "estimated_hours": 1.0,
+                    "company_id": webinar.company_id.id,
+                }
+            )
+        )
+        request.message_subscribe(partner_ids=webinar.speaker_id.ids)
+        body = Markup("<p>%s</p>") % self.env._(
+            "%(name)s attended your webinar %(webinar)s and asks you for coaching.",
+            name=partner.name,
+            webinar=webinar.name,
+        )
+        if message:
+            body += Markup("<blockquote>%s</blockquote>") % message
+        request.message_notify(
+            partner_ids=webinar.speaker_id.ids,
+            body=body,
+            subject=self.env._("Coaching request after %s", webinar.name),
+            email_layout_xmlid="mail.mail_notification_light",
+        )
+        return request.with_env(self.env["incubator.help.request"].env)
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+
+    def _check_open_for_registration(self):
+        self.ensure_one()
+        webinar = self.sudo()
+        if webinar.state != "published":
+            raise UserError(
+                self.env._("The webinar %s is not open for registration.", webinar.name)
+            )
+        if webinar.start <= fields.Datetime.now():
+            raise UserError(
+                self.env._(
+                    "The webinar %s has already started: registration is closed.",
+                    webinar.name,
+                )
+            )
+
+    def _check_can_publish(self):
+        for webinar in self:
+            if webinar.is_published and webinar.state not in ("published", "done"):
+                raise UserError(
+                    self.env._(
+                        "Only a published or done webinar can be shown on the "
+                        "website (%s).",
+                        webinar.name,
+                    )
+                )
+
+    def _check_not_cancelled(self):
+        if self.filtered(lambda w: w.state == "cancelled"):
+            raise UserError(
+                self.env._(
+                    "A cancelled webinar cannot be published: set it back to draft "
+                    "first."
+                )
+            )
+
+    @api.model
+    def _visitor_lang(self):
+        lang = self.env.context.get("lang")
+        if lang and lang in dict(self.env["res.lang"].get_installed()):
+            return lang
+        return False
+
+    def _promote_waiting(self):
+        """Give the free seats to the waiting list, first come first served;
+        each promoted person is e-mailed and becomes an attendee."""
+        webinars = self.filtered(lambda w: w.state in ("draft", "published"))
+        if not webinars:
+            return self.env["incubator.webinar.registration"]
+        waiting = (
+            self.env["incubator.webinar.registration"]
+            .sudo()
+            .search(
+                [("webinar_id", "in", webinars.ids), ("state", "=", "waiting")],
+                order="webinar_id, waiting_since, id",
+            )
+        )
+        promoted = waiting._take_seats()
+        if promoted:
+            promoted.webinar_id._sync_calendar_attendees()
+            promoted._send_template(
+                "incubator_community.mail_template_webinar_registration_promoted"
+            )
+        return promoted
+
+    def _compact_seats(self):
+        """After the capacity went down, seat holders numbered above it take
+        the free numbers below it (capacity >= seats taken is checked)."""
+        Registration = self.env["incubator.webinar.registration"].sudo()
+        for webinar in self:
+            holders = Registration.search(
+                [("webinar_id", "=", webinar.id), ("seat_number", ">", 0)],
+                order="seat_number",
+            )
+            used = set(holders.mapped("seat_number"))
+            free = [n for n in range(1, webinar.capacity + 1) if n not in used]
+            for holder in holders:
+                if holder.seat_number > webinar.capacity:
+                    holder.seat_number = free.pop(0)
+
+    def _sync_calendar_attendees(self):
+        """Make the attendees of the calendar events exactly the speaker plus
+        the seat holders; the new attendees get calendar's invitation (queued).
+
+        The event row itself is never written: concurrent registrations would
+        otherwise conflict on it (REPEATABLE READ). The partner side of the
+        attendee relation and the attendee records are written instead.
+        """
+        if not self:
+            return
+        Registration = self.env["incubator.webinar.registration"].sudo()
+        holders = Registration.search(
+            [("webinar_id", "in", self.ids), ("state", "in", SEAT_STATES)]
+        )
+        holders_by_webinar = holders.grouped("webinar_id")
+        Attendee = self.env["calendar.attendee"].sudo()
+        new_attendees = Attendee
+        for webinar in self.sudo():
+            event = webinar.calendar_event_id
+            wanted = (
+                webinar.speaker_id
+                | holders_by_webinar.get(webinar, Registration).partner_id
+            )
+            current = event.partner_ids
+            to_add = wanted - current
+            to_remove = current - wanted
+            if to_remove:
+                event.attendee_ids.filtered(
+                    lambda a, to_remove=to_remove: a.partner_id in to_remove
+                ).unlink()
+                to_remove.write({"meeting_ids": [Command.unlink(event.id)]})
+            if to_add:
+                to_add.write({"meeting_ids": [Command.link(event.id)]})
+                missing = to_add - event.attendee_ids.partner_id
+                new_attendees |= Attendee.create(
+                    [{"event_id": event.id, "partner_id": p.id} for p in missing]
+                )
+            if to_add or to_remove:
+                event._setup_alarms()
+        self._send_invitations(new_attendees)
+
+    def _send_invitations(self, attendees):
+        """Calendar's invitation (with its .ics) to new attendees of future
+        webinars, queued."""
+        now = fields.Datetime.now()
+        attendees = attendees.filtered(lambda a: a.event_id.start > now)
+        self._queue_calendar_mail(
+            "calendar.calendar_template_meeting_invitation", attendees
+        )
+
+    def _queue_calendar_mail(self, template_xmlid, attendees):
+        """Calendar's mails to attendees, queued (calendar sends them at once),
+        never failing the business action."""
+        if not attendees:
+            return
+        template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        if not template:
+            return
+        attendees = attendees.sudo().with_context(no_mail_to_attendees=False)
+        try:
+            with self.env.cr.savepoint():
+                attendees._send_mail_to_attendees(template, force_send=False)
+        except Exception:
+            _logger.warning(
+                "Could not queue the calendar e-mails of %s", attendees, exc_info=True
+            )
+
+    def _send_recap(self):
+        """Recap e-mail to the people who attended or were confirmed, once per
+        webinar, when the takeaways are written."""
+        webinars = self.filtered(lambda w: not is_html_empty(w.recap_takeaways))
+        if not webinars:
+            return
+        registrations = (
+            self.env["incubator.webinar.registration"]
+            .sudo()
+            .search(
+                [
+                    ("webinar_id", "in", webinars.ids),
+                    ("state", "in", ("attended", "confirmed")),
+                ]
+            )
+        )
+        registrations._send_template("incubator_community.mail_template_webinar_recap")
+        webinars.sudo().write({"recap_sent": True})
+
+    def _get_desired_gifts(self):
+        """The entries the ledger should hold for these (done) webinars.
+
+        :return: dict {webinar: [(giver, receiver, kind, hours)]}
+        """
+        kind_hosted = self.env.ref(
+            "incubator_community.incubator_contribution_kind_webinar_hosted"
+        )
+        kind_attended = self.env.ref(
+            "incubator_community.incubator_contribution_kind_webinar_attended"
+        )
+        attended = (
+            self.env["incubator.webinar.registration"]
+            .sudo()
+            .search([("webinar_id", "in", self.ids), ("state", "=", "attended")])
+            .grouped("webinar_id")
+        )
+        desired = {}
+        for webinar in self:
+            community = webinar.company_id._get_incubator_community_partner()
+            gifts = [
+                (
+                    webinar.speaker_id,
+                    community,
+                    kind_hosted,
+                    round(webinar.preparation_hours + webinar.duration, 2),
+                )
+            ]
+            for registration in attended.get(webinar, []):
+                gifts.append(
+                    (
+                        community,
+                        registration.partner_id,
+                        kind_attended,
+                        round(webinar.duration, 2),
+                    )
+                )
+            desired[webinar] = gifts
+        return desired
+
+    def _sync_gifts(self):
+        """Reconcile the ledger with the attendance: create the missing
+        confirmed entries, reverse those no longer due. Never counts twice."""
+        Contribution = self.env["incubator.contribution"].sudo()
+        webinars = self.sudo()
+        desired = webinars._get_desired_gifts()
+        existing = Contribution.search(
+            [
+                ("source_ref", "in", [f"{self._name},{w.id}" for w in webinars]),
+                ("state", "=", "confirmed"),
+                ("reversed_id", "=", False),
+            ]
+        )
+        # net entries: confirmed, not a reversal, not reversed
+        existing = existing.filtered(
+            lambda c: not c.reversal_ids.filtered(lambda r: r.state == "confirmed")
+        )
+        by_webinar = {}
+        for entry in existing:
+            by_webinar.setdefault(entry.source_ref.id, []).append(entry)
+        to_create = []
+        to_reverse = Contribution
+        for webinar in webinars:
+            local_date = fields.Date.context_today(
+                webinar.with_context(tz=WEBINAR_TZ), webinar.start
+            )
+            date = min(local_date, fields.Date.context_today(webinar))
+            entries = list(by_webinar.get(webinar.id, []))
+            for giver, receiver, kind, hours in desired[webinar]:
+                match = next(
+                    (
+                        e
+                        for e in entries
+                        if e.giver_id == giver
+                        and e.receiver_id == receiver
+                        and e.kind_id == kind
+                        and round(e.hours, 2) == hours
+                    ),
+                    None,
+                )
+                if match:
+                    entries.remove(match)
+                    continue
+                to_create.append(
+                    {
+                        "giver_id": giver.id,
+                        "receiver_id": receiver.id,
+                        "kind_id": kind.id,
+                        "hours": hours,
+                        "date": date,
+                        "description": webinar.name,
+                        "source_ref": f"{self._name},{webinar.id}",
+                        "state": "confirmed",
+                        "company_id": webinar.company_id.id,
+                    }
+                )
+            for entry in entries:
+                to_reverse |= entry
+        if to_reverse:
+            to_reverse.action_reverse(
+                self.env._(
+                    "No longer due after the attendance of the webinar was corrected."
+                )
+            )
+        if to_create:
+            Contribution.create(to_create)

@@ -1,1 +1,472 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+import uuid
+
+from psycopg2 import errors as pg_errors
+from werkzeug.urls import url_encode
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, consteq
+from odoo.tools.sql import index_exists
+
+_logger = logging.getLogger(__name__)
+
+SEAT_STATES = ("confirmed", "attended", "absent")
+OPEN_STATES = ("confirmed", "waiting")
+
+
+def create_unique_index_where(cr, name, table, columns, where):
+    """Create a partial unique index unless it exists."""
+    if index_exists(cr, name):
+        return
+    cr.execute(
+        SQL(
+            "CREATE UNIQUE INDEX %s ON %s (%s) WHERE %s",
+            SQL.identifier(name),
+            SQL.identifier(table),
+            SQL(", ").join(SQL.identifier(column) for column in columns),
+            SQL(where),
+        )
+    )
+
+
+class IncubatorWebinarRegistration(models.Model):
+    """A person's registration for a peer webinar.
+
+    A registration is confirmed iff it holds a seat number between 1 and the
+    capacity; the seat numbers are unique per webinar, so that concurrent
+    registrations conflict on the database and can never overbook.
+    """
+
+    _name = "incubator.webinar.registration"
+    _description = "Peer Webinar Registration"
+    _inherit = ["mail.thread", "portal.mixin"]
+    _order = "webinar_id, id"
+    _check_company_auto = True
+
+    webinar_id = fields.Many2one(
+        "incubator.webinar",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        tracking=True,
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Participant",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        tracking=True,
+    )
+    name = fields.Char(related="partner_id.name", string="Name")
+    email = fields.Char(related="partner_id.email", string="E-mail")
+    state = fields.Selection(
+        [
+            ("confirmed", "Confirmed"),
+            ("waiting", "Waiting List"),
+            ("cancelled", "Cancelled"),
+            ("attended", "Attended"),
+            ("absent", "Absent"),
+        ],
+        string="Status",
+        default="waiting",
+        required=True,
+        index=True,
+        tracking=True,
+        copy=False,
+    )
+    seat_number = fields.Integer(
+        default=0,
+        copy=False,
+        readonly=True,
+        help="Seat held by a confirmed, attended or absent registration (1 to the "
+        "capacity); 0 when it holds none.",
+    )
+    waiting_since = fields.Datetime(
+        default=fields.Datetime.now,
+        copy=False,
+        readonly=True,
+        help="Place in the queue of the waiting list.",
+    )
+    date_cancelled = fields.Datetime(string="Cancelled On", copy=False, readonly=True)
+    webinar_start = fields.Datetime(related="webinar_id.start", string="Webinar Date")
+    webinar_state = fields.Selection(
+        related="webinar_id.state", string="Webinar Status"
+    )
+    speaker_id = fields.Many2one(related="webinar_id.speaker_id")
+    company_id = fields.Many2one(
+        related="webinar_id.company_id", store=True, index=True, precompute=True
+    )
+
+    _sql_constraints = [
+        (
+            "webinar_partner_uniq",
+            "UNIQUE (webinar_id, partner_id)",
+            "This person is already registered for this webinar.",
+        ),
+        (
+            "seat_number_positive",
+            "CHECK (seat_number >= 0)",
+            "A seat number cannot be negative.",
+        ),
+        (
+            "seat_iff_seat_state",
+            "CHECK ((state IN ('confirmed', 'attended', 'absent')) "
+            "= (COALESCE(seat_number, 0) > 0))",
+            "A registration holds a seat if and only if it is confirmed, attended "
+            "or absent.",
+        ),
+    ]
+
+    def init(self):
+        # One registration per seat: the index that makes concurrent claims of
+        # the same seat conflict (0 = no seat, hence a partial index).
+        create_unique_index_where(
+            self.env.cr,
+            "incubator_webinar_registration_webinar_seat_uniq",
+            self._table,
+            ["webinar_id", "seat_number"],
+            "seat_number > 0",
+        )
+
+    @api.depends("partner_id", "webinar_id")
+    def _compute_display_name(self):
+        for registration in self:
+            registration.display_name = self.env._(
+                "%(name)s - %(webinar)s",
+                name=registration.partner_id.name or "",
+                webinar=registration.webinar_id.name or "",
+            )
+
+    def _compute_access_url(self):
+        for registration in self:
+            registration.access_url = "/my/webinars"
+
+    @api.constrains("partner_id", "webinar_id", "state")
+    def _check_not_speaker(self):
+        for registration in self:
+            if (
+                registration.state != "cancelled"
+                and registration.partner_id == registration.webinar_id.speaker_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(speaker)s is the speaker of %(webinar)s and cannot also "
+                        "register for it.",
+                        speaker=registration.partner_id.name,
+                        webinar=registration.webinar_id.name,
+                    )
+                )
+
+    @api.constrains("seat_number", "webinar_id")
+    def _check_seat_number(self):
+        for registration in self:
+            if registration.seat_number > registration.webinar_id.capacity:
+                raise ValidationError(
+                    self.env._(
+                        "Seat %(seat)s does not exist: %(webinar)s has %(capacity)s "
+                        "seats.",
+                        seat=registration.seat_number,
+                        webinar=registration.webinar_id.name,
+                        capacity=registration.webinar_id.capacity,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """New registrations take a free seat when there is one, else wait.
+        A registration created with a seat number keeps it (imports, demo)."""
+        wanted_states = []
+        for vals in vals_list:
+            vals.setdefault("access_token", str(uuid.uuid4()))
+            wanted_states.append(vals.get("state"))
+            if vals.get("seat_number"):
+                if vals.get("state") not in SEAT_STATES:
+                    vals["state"] = "confirmed"
+            else:
+                vals["state"] = "waiting"
+                vals["seat_number"] = 0
+                vals.setdefault("waiting_since", fields.Datetime.now())
+        registrations = super().create(vals_list)
+        to_seat = registrations.filtered(lambda r: r.state == "waiting")
+        seated = to_seat._take_seats()
+        # attended / absent asked at creation (backend, demo): once seated
+        for registration, state in zip(registrations, wanted_states, strict=True):
+            if registration in seated and state in ("attended", "absent"):
+                registration.state = state
+        registrations.webinar_id._sync_calendar_attendees()
+        registrations._send_state_mail()
+        return registrations
+
+    def write(self, vals):
+        if "state" in vals and not self.env.context.get("incubator_webinar_sync"):
+            # the seat logic owns the state: only attendance is written directly
+            if vals["state"] not in ("attended", "absent") or self.filtered(
+                lambda r: r.state not in SEAT_STATES
+            ):
+                raise UserError(
+                    self.env._(
+                        "Use the buttons to confirm, cancel or mark the attendance "
+                        "of a registration."
+                    )
+                )
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_cancel(self):
+        """Cancel registrations (the person themself, or the staff): the seat
+        is freed and given to the waiting list; the person is e-mailed."""
+        self._check_can_cancel()
+        self.sudo()._do_cancel()
+        return True
+
+    def _cancel_with_token(self, token):
+        """Self-cancellation from the link of the e-mails.
+
+        :return: True when cancelled (or already cancelled), False when the
+            token is wrong (nothing changes)
+        :raise UserError: when the registration cannot be cancelled any more
+        """
+        self.ensure_one()
+        registration_sudo = self.sudo()
+        if not (
+            token
+            and isinstance(token, str)
+            and registration_sudo.access_token
+            and consteq(token, registration_sudo.access_token)
+        ):
+            return False
+        # sudo: the token proves the caller received the registration's e-mail
+        registration_sudo.with_context(incubator_webinar_token=True).action_cancel()
+        return True
+
+    def action_mark_attended(self):
+        """Staff mark seat holders as attended (one or many)."""
+        self._mark_attendance("attended")
+        return True
+
+    def action_mark_absent(self):
+        """Staff mark seat holders as absent (one or many)."""
+        self._mark_attendance("absent")
+        return True
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+
+    def _get_cancel_url(self):
+        """Absolute URL of the self-cancellation page (token link)."""
+        self.ensure_one()
+        registration = self.sudo()
+        if not registration.access_token:
+            registration._portal_ensure_token()
+        query = url_encode({"access_token": registration.access_token})
+        return (
+            f"{registration.get_base_url()}/webinars/registration/"
+            f"{registration.id}/cancel?{query}"
+        )
+
+    def _check_can_cancel(self):
+        if self.env.su and not self.env.context.get("incubator_webinar_token"):
+            return
+        is_staff = self.env.user.has_group("incubator_community.group_incubator_user")
+        partner = self.env.user.partner_id
+        now = fields.Datetime.now()
+        for registration in self.sudo():
+            if not (
+                is_staff
+                or self.env.context.get("incubator_webinar_token")
+                or registration.partner_id == partner
+            ):
+                raise AccessError(
+                    self.env._("You can only cancel your own registrations.")
+                )
+            if registration.state in ("attended", "absent"):
+                raise UserError(
+                    self.env._(
+                        "The webinar %s took place: the registration cannot be "
+                        "cancelled any more.",
+                        registration.webinar_id.name,
+                    )
+                )
+            if not is_staff and registration.webinar_id.start <= now:
+                raise UserError(
+                    self.env._(
+                        "The webinar %s has already started: the registration "
+                        "cannot be cancelled any more.",
+                        registration.webinar_id.name,
+                    )
+                )
+
+    def _do_cancel(self):
+        """Cancel, free the seats, promote the waiting lists, sync the
+        attendees, e-mail the people (no rights check)."""
+        registrations = self.filtered(lambda r: r.state in OPEN_STATES)
+        if not registrations:
+            return
+        registrations.with_context(incubator_webinar_sync=True).write(
+            {
+                "state": "cancelled",
+                "seat_number": 0,
+                "date_cancelled": fields.Datetime.now(),
+            }
+        )
+        webinars = registrations.webinar_id
+        webinars._promote_waiting()
+        webinars._sync_calendar_attendees()
+        registrations._send_template(
+            "incubator_community.mail_template_webinar_registration_cancelled"
+        )
+
+    def _mark_attendance(self, state):
+        if not (
+            self.env.su
+            or self.env.user.has_group("incubator_community.group_incubator_user")
+        ):
+            raise AccessError(
+                self.env._("Only the programme staff can mark the attendance.")
+            )
+        now = fields.Datetime.now()
+        for registration in self:
+            if registration.state not in SEAT_STATES:
+                raise UserError(
+                    self.env._(
+                        "Only people holding a seat can be marked attended or absent "
+                        "(%s).",
+                        registration.display_name,
+                    )
+                )
+            webinar = registration.webinar_id
+            if webinar.start > now:
+                raise UserError(
+                    self.env._("The webinar %s has not started yet.", webinar.name)
+                )
+            if webinar.state != "published":
+                raise UserError(
+                    self.env._(
+                        "The attendance of %s can only change while it is open: "
+                        "reopen it first.",
+                        webinar.name,
+                    )
+                )
+        self.with_context(incubator_webinar_sync=True).write({"state": state})
+
+    def _take_seats(self):
+        """Give free seats to these waiting registrations, in their order.
+
+        For each seat number free in our snapshot, a raw UPDATE in a savepoint
+        claims it: the UNIQUE(webinar_id, seat_number) index makes concurrent
+        claims of one number conflict even across snapshots (REPEATABLE READ),
+        the loser moves on to the next number. Never raises a concurrency
+        error to the caller.
+
+        :return: the registrations that got a seat
+        """
+        waiting = self.filtered(lambda r: r.state == "waiting")
+        seated = self.browse()
+        if not waiting:
+            return seated
+        self.env.flush_all()
+        cr = self.env.cr
+        for webinar, registrations in waiting.grouped("webinar_id").items():
+            cr.execute(
+                SQL(
+                    "SELECT seat_number FROM incubator_webinar_registration "
+                    "WHERE webinar_id = %s AND seat_number > 0",
+                    webinar.id,
+                )
+            )
+            used = {row[0] for row in cr.fetchall()}
+            free = [n for n in range(1, webinar.capacity + 1) if n not in used]
+            for registration in registrations:
+                if not free:
+                    break
+                while free:
+                    number = free[0]
+                    try:
+                        with cr.savepoint(flush=False):
+                            cr.execute(
+                                SQL(
+                                    """
+                                UPDATE incubator_webinar_registration
+                                   SET seat_number = %s, state = 'confirmed',
+                                       write_uid = %s, write_date = %s
+                                 WHERE id = %s AND state = 'waiting'
+                                   AND COALESCE(seat_number, 0) = 0
+                                """,
+                                    number,
+                                    self.env.uid,
+                                    fields.Datetime.now(),
+                                    registration.id,
+                                ),
+                                log_exceptions=False,
+                            )
+                            updated = cr.rowcount
+                    except pg_errors.UniqueViolation:
+                        # taken concurrently: try the next number
+                        free.pop(0)
+                        continue
+                    except pg_errors.SerializationFailure:
+                        # the registration changed concurrently (promoted or
+                        # cancelled by somebody else): leave it
+                        break
+                    if updated:
+                        free.pop(0)
+                        seated |= registration
+                    break
+        # the rows changed in SQL: refresh the cache and what depends on it
+        waiting.invalidate_recordset(
+            ["seat_number", "state", "write_uid", "write_date"]
+        )
+        waiting.modified(["seat_number", "state"])
+        return seated
+
+    def _send_state_mail(self):
+        """E-mail the confirmation or the waiting-list notice of upcoming
+        published webinars."""
+        self._send_template(
+            "incubator_community.mail_template_webinar_registration_confirmed",
+            self.filtered(lambda r: r.state == "confirmed"),
+        )
+        self._send_template(
+            "incubator_community.mail_template_webinar_registration_waiting",
+            self.filtered(lambda r: r.state == "waiting"),
+        )
+
+    def _send_template(self, xmlid, registrations=None):
+        """Queue a mail template for registrations of upcoming published or
+        cancelled webinars; never fails the business action."""
+        registrations = self if registrations is None else registrations
+        now = fields.Datetime.now()
+        registrations = registrations.sudo().filtered(
+            lambda r: (
+                r.partner_id.email
+                and (
+                    (r.webinar_id.state == "published" and r.webinar_id.start > now)
+                    or r.webinar_id.state == "cancelled"
+                    or xmlid.endswith("_recap")
+                )
+            )
+        )
+        template = self.env.ref(xmlid, raise_if_not_found=False)
+        if not template or not registrations:
+            return
+        try:
+            with self.env.cr.savepoint():
+                for registration in registrations:
+                    template.sudo().send_mail(
+                        registration.id,
+                        email_layout_xmlid="mail.mail_notification_light",
+                    )
+        except Exception:
+            _logger.warning(
+                "Could not queue the e-mail %s for %s",
+                xmlid,
+                registrations,
+                exc_info=True,
+            )

@@ -67,6 +67,15 @@ class ResCompany(models.Model):
         "invited to give back. It alerts, it never blocks.",
     )
 
+    # --- peer webinars (issue 4) ---
+    incubator_webinar_preparation_hours = fields.Float(
+        string="Webinar Preparation Hours",
+        default=2.0,
+        help="Hours of preparation a webinar speaker gives on top of the session "
+        "(default of new webinars), counted in the time ledger.",
+    )
+    # --- end peer webinars ---
+
     _sql_constraints = [
         (
             "incubator_reciprocity_ratio_check",

@@ -17,3 +17,8 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.incubator_reciprocity_soft_limit",
         readonly=False,
     )
+    # --- peer webinars (issue 4) ---
+    incubator_webinar_preparation_hours = fields.Float(
+        related="company_id.incubator_webinar_preparation_hours",
+        readonly=False,
+    )

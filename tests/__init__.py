@@ -23,3 +23,6 @@ from . import test_coaching_portal
 from . import test_volunteer
 from . import test_website_volunteer
 from . import test_volunteer_portal
+from . import test_access_matrix
+from . import test_hostile_input
+from . import test_privacy
