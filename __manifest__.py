@@ -72,6 +72,7 @@
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/incubator_project_demo.xml",
+        "demo/incubator_ledger_demo.xml",
         "demo/incubator_webinar_demo.xml",
         "demo/incubator_coaching_demo.xml",
         "demo/incubator_volunteer_demo.xml",

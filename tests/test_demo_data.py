@@ -111,3 +111,37 @@ class TestDemoData(TransactionCase):
             )
             .mapped("res_id")
         )
+
+    def test_ledger_story(self):
+        """Founders ahead, newcomers behind, gifts waiting for confirmation,
+        open help requests with an offer, an entrepreneur with a portal
+        account, and the ledger still adds up to zero."""
+        morgane = self._ref("res_partner_morgane_demo")
+        virginie = self._ref("res_partner_virginie_demo")
+        segolene = self._ref("res_partner_segolene_demo")
+        karim = self._ref("res_partner_karim_demo")
+        self.env.flush_all()
+        self.assertGreater(morgane.incubator_balance, 0)
+        self.assertGreater(virginie.incubator_balance, 0)
+        self.assertLess(segolene.incubator_balance, 0)
+        self.assertLess(karim.incubator_balance, 0)
+        entries = self.env["incubator.contribution"].browse(
+            self._demo_ids("incubator.contribution")
+        )
+        self.assertGreaterEqual(len(entries.filtered(lambda e: e.state == "draft")), 2)
+        self.assertTrue(entries.filtered(lambda e: e.receiver_project_id))
+        community = self.env.company._get_incubator_community_partner()
+        self.assertIn(community, entries.giver_id)
+        requests = self.env["incubator.help.request"].browse(
+            self._demo_ids("incubator.help.request")
+        )
+        self.assertGreaterEqual(len(requests.filtered(lambda r: r.state == "open")), 2)
+        self.assertTrue(requests.offer_ids)
+        user = self._ref("res_users_karim_demo")
+        self.assertTrue(user.share)
+        self.assertEqual(user.partner_id, karim)
+        self.env.cr.execute(
+            "SELECT (SELECT SUM(incubator_balance) FROM res_partner)"
+            " + (SELECT SUM(incubator_balance) FROM incubator_project)"
+        )
+        self.assertAlmostEqual(self.env.cr.fetchone()[0], 0.0)
