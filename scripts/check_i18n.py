@@ -5,7 +5,8 @@
 Usage: scripts/check_i18n.py EXPORTED_POT
 Fails (exit 1) when i18n/incubator_community.pot differs from the export in
 its entries (the header aside), or when a term of the .pot has no French
-translation in i18n/fr.po (missing, empty or fuzzy).
+translation in i18n/fr.po or no Dutch one in i18n/nl.po (missing, empty or
+fuzzy).
 """
 
 import sys
@@ -15,7 +16,7 @@ import polib
 
 ROOT = Path(__file__).resolve().parent.parent
 I18N = ROOT / "i18n"
-REQUIRED_LANGS = ("fr",)
+REQUIRED_LANGS = ("fr", "nl")
 
 
 def entries(pofile):

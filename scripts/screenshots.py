@@ -41,26 +41,29 @@ WEB_PROJECT = "#wrap.o_incubator_project_page"
 MY_LEDGER = "#wrap .o_incubator_contributions"
 WEB_WEBINARS = "#wrap.o_incubator_webinars"
 WEB_WEBINAR = "#wrap.o_incubator_webinar_page"
+WEB_VOLUNTEER = "#wrap.o_incubator_volunteer"
 ADMIN = "admin"  # log in as admin before opening the page
+ENTREPRENEUR = "karim"  # the demo's entrepreneur with a portal account
 PUBLIC = None  # a visitor who is not logged in
 
 # One line per screenshot: file name in static/description/, URL, selector to
 # wait for, login, and whether it comes with the webinar and coaching work
 # (skippable with --allow-missing while it does not exist). In the URL,
 # "@xml_id" is the backend action incubator_community.xml_id, and "{name}" is
-# filled from RECORDS. The demo has no entrepreneur with a portal account
-# (demo/*.xml): /my/contributions is shown to admin.
+# filled from RECORDS. Karim (login and password "karim") is the demo's
+# entrepreneur with a portal account (demo/incubator_ledger_demo.xml).
 PAGES = [
     ("projects_kanban.png", "@incubator_project_action", KANBAN, ADMIN, False),
     ("reciprocity.png", "@incubator_reciprocity_report_action", LIST, ADMIN, False),
     ("contributions.png", "@incubator_contribution_action", LIST, ADMIN, False),
     ("website_projects.png", "/projects", WEB_PROJECTS, PUBLIC, False),
     ("website_project.png", "{project}", WEB_PROJECT, PUBLIC, False),
-    ("portal_contributions.png", "/my/contributions", MY_LEDGER, ADMIN, False),
-    ("webinar_form.png", "@incubator_webinar_action/{webinar}", FORM, ADMIN, True),
-    ("coaching_report.png", "@incubator_coaching_report_action", VIEW, ADMIN, True),
-    ("website_webinars.png", "/webinars", WEB_WEBINARS, PUBLIC, True),
-    ("website_webinar.png", "{recap}", WEB_WEBINAR, PUBLIC, True),
+    ("portal_contributions.png", "/my/contributions", MY_LEDGER, ENTREPRENEUR, False),
+    ("webinar_form.png", "@incubator_webinar_action/{webinar}", FORM, ADMIN, False),
+    ("coaching_report.png", "@incubator_coaching_report_action", VIEW, ADMIN, False),
+    ("website_webinars.png", "/webinars", WEB_WEBINARS, PUBLIC, False),
+    ("website_webinar.png", "{recap}", WEB_WEBINAR, PUBLIC, False),
+    ("website_volunteer.png", "/volunteer", WEB_VOLUNTEER, PUBLIC, False),
 ]
 
 # The records behind the "{name}" of the URLs: model, domain, order, and the
