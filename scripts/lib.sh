@@ -308,6 +308,8 @@ odoo_bin() {
 odoo_install_checked() {
     local log="$1"
     shift
+    # Odoo appends to its log file: start from an empty one
+    : >"$log"
     if ! odoo_bin "$@" --stop-after-init --log-level=info --logfile="$log"; then
         grep -E ' (ERROR|CRITICAL) ' "$log" | tail -20 >&2 || true
         die "Odoo failed, see $log"
