@@ -137,6 +137,12 @@ class TestDemoData(TransactionCase):
         )
         self.assertGreaterEqual(len(requests.filtered(lambda r: r.state == "open")), 2)
         self.assertTrue(requests.offer_ids)
+        # the reciprocity dashboard has someone to invite
+        behind = self.env["incubator.reciprocity.report"].search(
+            [("status", "=", "behind")]
+        )
+        self.assertIn(segolene, behind.partner_id)
+        self.assertIn(karim, behind.partner_id)
         user = self._ref("res_users_karim_demo")
         self.assertTrue(user.share)
         self.assertEqual(user.partner_id, karim)
@@ -145,3 +151,14 @@ class TestDemoData(TransactionCase):
             " + (SELECT SUM(incubator_balance) FROM incubator_project)"
         )
         self.assertAlmostEqual(self.env.cr.fetchone()[0], 0.0)
+
+    def test_coaching_story(self):
+        """Coaching hours invoiced, still to invoice and gifted."""
+        project = self._ref("incubator_project_panier_local_demo")
+        self.env.flush_all()
+        rows = self.env["incubator.coaching.report"].search(
+            [("incubator_project_id", "=", project.id)]
+        )
+        self.assertGreater(sum(rows.mapped("invoiced_hours")), 0)
+        self.assertGreater(sum(rows.mapped("to_invoice_hours")), 0)
+        self.assertGreater(sum(rows.mapped("gifted_hours")), 0)
