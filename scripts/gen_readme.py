@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = [
     ("QUICKSTART", "Quick start"),
     ("DESCRIPTION", None),
+    ("SCREENSHOTS", "Screenshots"),
     ("INSTALL", "Installation"),
     ("DEPLOYING", "Deploying"),
     ("CONFIGURE", "Configuration"),
