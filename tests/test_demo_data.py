@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import pytz
+
 from odoo.modules.module import get_manifest
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import convert_file
@@ -162,3 +164,20 @@ class TestDemoData(TransactionCase):
         self.assertGreater(sum(rows.mapped("invoiced_hours")), 0)
         self.assertGreater(sum(rows.mapped("to_invoice_hours")), 0)
         self.assertGreater(sum(rows.mapped("gifted_hours")), 0)
+
+    def test_webinars_at_lunchtime_in_brussels(self):
+        """Every demo webinar, past or upcoming, winter or summer, runs from
+        12:30 to 13:30 in Brussels."""
+        brussels = pytz.timezone("Europe/Brussels")
+        webinars = self.env["incubator.webinar"].browse(
+            self._demo_ids("incubator.webinar")
+        )
+        self.assertGreaterEqual(len(webinars), 6)
+        for webinar in webinars:
+            start = pytz.utc.localize(webinar.start).astimezone(brussels)
+            stop = pytz.utc.localize(webinar.stop).astimezone(brussels)
+            self.assertEqual(
+                (start.strftime("%H:%M"), stop.strftime("%H:%M")),
+                ("12:30", "13:30"),
+                webinar.name,
+            )
