@@ -42,6 +42,12 @@ def benchmarks(env):
     project = Project.search([("coaching_project_ids", "!=", False)], limit=1)
     engagements = Engagement.search([], limit=80)
     projects = Project.search([("coaching_project_ids", "!=", False)], limit=80)
+    Line = env["account.analytic.line"]
+    odoo_spec = list_specification(
+        env, "account.analytic.line", "hr_timesheet.hr_timesheet_line_tree"
+    )
+    odoo_project = project.coaching_project_ids[:1]
+    odoo_projects = projects.coaching_project_ids[:80]
     return {
         "odoo_analysis": (
             "Odoo's timesheet analysis by project (reference)",
@@ -99,6 +105,30 @@ def benchmarks(env):
                 Project.browse(projects.ids)
                 .with_user(env.ref("base.user_admin"))
                 .mapped("coaching_hours")
+            ),
+        ),
+        "odoo_list": (
+            "Odoo's timesheets list, first 80 lines",
+            lambda: Line.web_search_read(
+                [("project_id", "!=", False)], odoo_spec, limit=80
+            ),
+        ),
+        "odoo_one_project": (
+            "Odoo's timesheets of one project by task and employee",
+            lambda: Line.web_read_group(
+                [("project_id", "=", odoo_project.id)],
+                ["unit_amount:sum"],
+                ["task_id", "employee_id"],
+                lazy=False,
+            ),
+        ),
+        "odoo_projects": (
+            "Odoo's timesheet hours of 80 projects (smart button)",
+            lambda: (
+                env["project.project"]
+                .browse(odoo_projects.ids)
+                .with_user(env.ref("base.user_admin"))
+                .mapped("total_timesheet_time")
             ),
         ),
     }

@@ -17,7 +17,7 @@ import argparse
 from benchlib import get, measure_http, new_client, open_registry, print_table
 
 import odoo
-from odoo import api
+from odoo import api, fields
 
 
 def upcoming_webinar(env):
@@ -77,6 +77,51 @@ def pages(env):
     }
 
 
+def event_pages(env):
+    """{key: (label, url)} of Odoo's website_event pages at the same scale
+    (generate_events.py), or {} without website_event."""
+    if "event.event" not in env or "website_published" not in env["event.event"]:
+        return {}
+    Event = env["event.event"]
+    env.cr.execute(
+        """
+        SELECT e.id FROM event_event e
+          LEFT JOIN event_registration r ON r.event_id = e.id
+         WHERE e.is_published AND e.date_end >= now() AT TIME ZONE 'UTC'
+           AND e.name->>'en_US' LIKE 'Bench event 0%'
+         GROUP BY e.id ORDER BY COUNT(r.id) DESC, e.id LIMIT 1
+        """
+    )
+    row = env.cr.fetchone()
+    upcoming = Event.browse(row and row[0])
+    published = [("is_published", "=", True)]
+    past = Event.search(
+        [*published, ("date_end", "<", fields.Datetime.now())],
+        order="date_begin desc",
+        limit=1,
+    )
+    past_count = Event.search_count(
+        [*published, ("date_end", "<", fields.Datetime.now())]
+    )
+    tag = Event.search(published, limit=50).tag_ids[:1]
+    slug = env["ir.http"]._slug
+    registrations = len(upcoming.registration_ids)
+    return {
+        "event": ("/event", "/event"),
+        "event_tag": ("/event filtered by a tag", f"/event?tags=%5B{tag.id}%5D"),
+        "event_old_last": (
+            f"/event, past events, last page ({-(-past_count // 12)})",
+            f"/event/page/{max(1, -(-past_count // 12))}?date=old",
+        ),
+        "event_upcoming": (
+            f"upcoming event page ({registrations} registrations)",
+            f"/event/{slug(upcoming)}/register",
+        ),
+        "event_ics": ("its .ics", f"/event/{slug(upcoming)}/ics"),
+        "event_past": ("page of a past event", f"/event/{slug(past)}/register"),
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("database")
@@ -90,7 +135,7 @@ def main():
         webinars = cr.fetchone()[0]
         cr.execute("SELECT COUNT(*) FROM incubator_webinar_registration")
         registrations = cr.fetchone()[0]
-        items = pages(env)
+        items = {**pages(env), **event_pages(env)}
     print(
         f"{args.database}: {webinars} webinars, {registrations} registrations; "
         f"public visitor, median of {args.runs} loads after one warm-up"

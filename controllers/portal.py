@@ -454,6 +454,9 @@ class IncubatorPortal(CustomerPortal):
         contribution_id = _parse_id(contribution_id)
         if not contribution_id:
             raise NotFound()
+        if not isinstance(access_token, str) or not access_token.isascii():
+            # tokens are ASCII; consteq() raises TypeError on anything else
+            access_token = None
         user = request.env.user
         if not user._is_public():
             partner = user.partner_id

@@ -204,7 +204,7 @@ class IncubatorVolunteerController(http.Controller):
         page again with the message and what was typed; nothing is saved."""
         position_sudo = self._get_position_sudo(position_slug)
         form = self._prepare_apply_form_values(post)
-        error = guard_public_form(FORM_KEY)
+        error = guard_public_form(FORM_KEY, email=form["email"])
         if error is SILENT_DROP:
             # a robot filled the honeypot: the usual answer, nothing created
             return self._redirect_applied(position_sudo)

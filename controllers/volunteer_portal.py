@@ -673,7 +673,14 @@ class IncubatorVolunteerPortal(CustomerPortal):
                 "Write the date and time of the meeting as YYYY-MM-DD HH:MM."
             )
         tz = pytz.timezone(request.env.user.tz or DEFAULT_TZ)
-        start = tz.localize(local).astimezone(pytz.utc).replace(tzinfo=None)
+        try:
+            start = tz.localize(local).astimezone(pytz.utc).replace(tzinfo=None)
+        except OverflowError:  # the first or last hours of the calendar
+            start = None
+        if start is None or start.year >= 9999:  # the meeting must end in it
+            return None, request.env._(
+                "Write the date and time of the meeting as YYYY-MM-DD HH:MM."
+            )
         if start < datetime.now():
             return None, request.env._("The meeting cannot be in the past.")
         return start, None

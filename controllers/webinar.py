@@ -154,9 +154,11 @@ class IncubatorWebinarController(http.Controller):
         published = _published_webinars_domain(website)
 
         # facets: the skills and themes of the published webinars, with their
-        # number of webinars; a filter is valid if its facet is listed
-        skill_counts = self._get_facet_counts(webinars_env_sudo, published, "skill_ids")
-        theme_counts = self._get_facet_counts(webinars_env_sudo, published, "theme_ids")
+        # number of webinars; a filter is valid if its facet is listed. The
+        # numbers of upcoming and past webinars come with them, in one query.
+        skill_counts, theme_counts, totals = self._get_webinars_counts(
+            webinars_env_sudo, published, skill_id, theme_id
+        )
         skills = self._get_facet_records_sudo("hr.skill", skill_counts)
         themes = self._get_facet_records_sudo("incubator.theme", theme_counts)
         current_skill = skills.filtered(lambda skill: skill.id == skill_id)
@@ -176,10 +178,13 @@ class IncubatorWebinarController(http.Controller):
                 [("theme_ids", "in", current_theme.ids)] if current_theme else [],
             ]
         )
-        upcoming_domain = expression.AND([domain, [("is_upcoming", "=", True)]])
-        past_domain = expression.AND([domain, [("is_upcoming", "=", False)]])
-        upcoming_count = webinars_env_sudo.search_count(upcoming_domain)
-        past_count = webinars_env_sudo.search_count(past_domain)
+        upcoming_count = past_count = 0
+        for (upcoming, has_skill, has_theme), count in totals.items():
+            if (has_skill or not current_skill) and (has_theme or not current_theme):
+                if upcoming:
+                    upcoming_count += count
+                else:
+                    past_count += count
         url_args = {
             key: value
             for key, value in (
@@ -265,16 +270,89 @@ class IncubatorWebinarController(http.Controller):
             ),
         )
 
-    def _get_facet_counts(self, webinars_env_sudo, domain, fname):
-        """{id: number of webinars} of the skills or themes (``fname``) of the
-        webinars of ``domain``, in one grouped query."""
-        return {
-            record.id: count
-            for record, count in webinars_env_sudo._read_group(
-                domain, [fname], ["__count"]
+    def _get_webinars_counts(self, webinars_env_sudo, domain, skill_id, theme_id):
+        """The numbers of /webinars, in one query over the webinars of
+        ``domain`` (the published ones), whatever their number:
+
+        - {id: number of webinars} of their skills, and of their themes;
+        - {(upcoming, has the skill ``skill_id``, has the theme ``theme_id``):
+          number of webinars}, from which the page takes its totals once it
+          knows whether the filters are valid (a skill or theme of the facets).
+
+        :return: (skill counts, theme counts, totals)
+        """
+        Webinar = webinars_env_sudo
+        query = Webinar._search(domain)
+        stop = Webinar._field_to_sql(query.table, "stop", query)
+        webinar_id = SQL.identifier(query.table, "id")
+
+        def relation(fname):
+            field = Webinar._fields[fname]
+            return (
+                SQL.identifier(field.relation),
+                SQL.identifier(field.column1),
+                SQL.identifier(field.column2),
             )
-            if record
-        }
+
+        def facet(fname):
+            table, column1, column2 = relation(fname)
+            return SQL(
+                "SELECT %(fname)s, rel.%(value)s, NULL::bool, NULL::bool, "
+                "NULL::bool, COUNT(*) FROM %(table)s rel "
+                "JOIN published ON published.id = rel.%(webinar)s "
+                "GROUP BY rel.%(value)s",
+                fname=fname,
+                value=column2,
+                table=table,
+                webinar=column1,
+            )
+
+        def has(fname, value_id):
+            if not value_id:
+                return SQL("FALSE")
+            table, column1, column2 = relation(fname)
+            return SQL(
+                "published.id IN (SELECT %(webinar)s FROM %(table)s "
+                "WHERE %(value)s = %(value_id)s)",
+                webinar=column1,
+                table=table,
+                value=column2,
+                value_id=value_id,
+            )
+
+        cr = Webinar.env.cr
+        cr.execute(
+            SQL(
+                """
+                WITH published AS MATERIALIZED (%(published)s)
+                %(skills)s
+                UNION ALL
+                %(themes)s
+                UNION ALL
+                SELECT 'total', NULL, published.upcoming, %(has_skill)s,
+                       %(has_theme)s, COUNT(*)
+                  FROM published GROUP BY 3, 4, 5
+                """,
+                published=query.select(
+                    SQL("%s AS id", webinar_id),
+                    # the rule of is_upcoming
+                    SQL("%s >= %s AS upcoming", stop, fields.Datetime.now()),
+                ),
+                skills=facet("skill_ids"),
+                themes=facet("theme_ids"),
+                has_skill=has("skill_ids", skill_id),
+                has_theme=has("theme_ids", theme_id),
+            )
+        )
+        counts = {"skill_ids": {}, "theme_ids": {}}
+        totals = {}
+        rows = cr.fetchall()
+        for kind, value_id, upcoming, has_skill, has_theme, count in rows:
+            if kind == "total":
+                totals[upcoming, has_skill, has_theme] = count
+            elif value_id:
+                counts[kind][value_id] = count
+        return counts["skill_ids"], counts["theme_ids"], totals
 
     def _get_facet_records_sudo(self, model_name, counts):
         """The skills or themes counted in ``counts``, sorted by name, read in
@@ -384,7 +462,8 @@ class IncubatorWebinarController(http.Controller):
         / ``contact_error``: the same for the message to the speaker."""
         user = request.env.user
         is_public = user._is_public()
-        partner = user.partner_id
+        # a visitor has no partner of their own (nor a query to read it)
+        partner = request.env["res.partner"] if is_public else user.partner_id
         my_registration_sudo = request.env["incubator.webinar.registration"].sudo()
         if not is_public:
             # sudo: narrowed to the caller's own registration
@@ -457,7 +536,7 @@ class IncubatorWebinarController(http.Controller):
             "name": _clean_text(name, NAME_MAX_LENGTH + 1),
             "email": _clean_text(email, EMAIL_MAX_LENGTH + 1),
         }
-        error = guard_public_form("webinar_register")
+        error = guard_public_form("webinar_register", email=form["email"])
         if error is SILENT_DROP:
             # a robot filled the honeypot: the usual answer, nothing created
             return self._render_registered(webinar_sudo, form=form)
@@ -588,7 +667,13 @@ class IncubatorWebinarController(http.Controller):
         """The registration whose access token is ``access_token``, as sudo,
         or NotFound (unknown id and wrong token alike)."""
         registration_id = _parse_id(registration_id)
-        if not registration_id or not isinstance(access_token, str) or not access_token:
+        if (
+            not registration_id
+            or not isinstance(access_token, str)
+            or not access_token
+            # tokens are ASCII; consteq() raises TypeError on anything else
+            or not access_token.isascii()
+        ):
             raise NotFound()
         # sudo: the access token of this very registration is checked below
         registration_sudo = (
@@ -621,6 +706,9 @@ class IncubatorWebinarController(http.Controller):
         """A logged-in member asks the speaker for coaching: a help request
         addressed to the speaker. Visitors log in first."""
         webinar_sudo = self._get_webinar_sudo(webinar_slug)
+        if webinar_sudo.state != "done":
+            # the form is on the recap of a webinar that took place only
+            raise NotFound()
         user = request.env.user
         if user._is_public():
             return request.redirect(

@@ -4,6 +4,9 @@ from datetime import timedelta
 from odoo import api, fields, models, tools
 
 RATE_LIMIT_PARAM = "incubator_community.public_form_rate_limit"
+# submissions of a form with one e-mail address an hour, from any connection
+# (unset: the limit per connection)
+EMAIL_RATE_LIMIT_PARAM = "incubator_community.public_form_email_rate_limit"
 DEFAULT_RATE_LIMIT = 10
 WINDOW = timedelta(hours=1)
 # submissions are kept a day: enough to rate-limit, short for personal data
@@ -11,9 +14,10 @@ RETENTION = timedelta(days=1)
 
 
 class IncubatorFormThrottle(models.Model):
-    """One submission of a public form, counted to rate-limit an address.
+    """One submission of a public form, counted to rate-limit an address (the
+    connection's IP address, and the e-mail address typed in the form).
 
-    The address is never stored: only a keyed hash of it (HMAC with the
+    The addresses are never stored: only a keyed hash of them (HMAC with the
     database secret), which tells the submissions of one address apart without
     keeping who sent them; rows are deleted after a day.
     """
@@ -39,11 +43,21 @@ class IncubatorFormThrottle(models.Model):
 
     @api.model
     def _rate_limit(self):
+        # get_param() answers False for a missing parameter: int(False) is 0
         value = self.env["ir.config_parameter"].sudo().get_param(RATE_LIMIT_PARAM)
         try:
-            limit = int(value)
+            limit = int(value or "")
         except (TypeError, ValueError):
             return DEFAULT_RATE_LIMIT
+        return max(limit, 1)
+
+    @api.model
+    def _email_rate_limit(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(EMAIL_RATE_LIMIT_PARAM)
+        try:
+            limit = int(value or "")
+        except (TypeError, ValueError):
+            return self._rate_limit()
         return max(limit, 1)
 
     @api.model
@@ -51,29 +65,48 @@ class IncubatorFormThrottle(models.Model):
         return tools.misc.hmac(self.sudo().env, "incubator_form_throttle", address)
 
     @api.model
-    def _check_and_record(self, form_key, address):
-        """Record one submission of ``form_key`` from ``address``.
+    def _check_and_record(self, form_key, address, email=None):
+        """Record one submission of ``form_key`` from ``address`` (and with
+        the e-mail address ``email``, when the form has one).
 
         Return None when the submission may go on, or the translated message
-        telling the sender to wait when the address already sent the form
-        more often than the limit within the last hour (the refused attempt is
-        not recorded, so waiting is enough to be let in again).
+        telling the sender to wait when the address (or the e-mail address,
+        from whatever connection) already sent the form more often than the
+        limit within the last hour. A refused attempt is not recorded, so
+        waiting is enough to be let in again.
         """
-        address_hash = self._hash_address(address or "unknown")
+        counters = [(self._hash_address(address or "unknown"), self._rate_limit())]
+        normalized = isinstance(email, str) and tools.email_normalize(email)
+        if normalized:
+            counters.append(
+                (self._hash_address(f"email:{normalized}"), self._email_rate_limit())
+            )
         since = fields.Datetime.now() - WINDOW
-        sent = self.sudo().search_count(
-            [
-                ("form_key", "=", form_key),
-                ("address_hash", "=", address_hash),
-                ("submitted_at", ">", since),
-            ]
-        )
-        if sent >= self._rate_limit():
+        for index, (address_hash, limit) in enumerate(counters):
+            sent = self.sudo().search_count(
+                [
+                    ("form_key", "=", form_key),
+                    ("address_hash", "=", address_hash),
+                    ("submitted_at", ">", since),
+                ]
+            )
+            if sent < limit:
+                continue
+            if index:
+                return self.env._(
+                    "This form has been sent too many times with this e-mail "
+                    "address. Please try again in an hour."
+                )
             return self.env._(
                 "This form has been sent too many times from your connection. "
                 "Please try again in an hour."
             )
-        self.sudo().create({"form_key": form_key, "address_hash": address_hash})
+        self.sudo().create(
+            [
+                {"form_key": form_key, "address_hash": address_hash}
+                for address_hash, __ in counters
+            ]
+        )
         return None
 
     @api.autovacuum

@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import email_normalize, html2plaintext, is_html_empty
+from odoo.tools import create_index, email_normalize, html2plaintext, is_html_empty
 from odoo.tools.mail import single_email_re
 
 try:
@@ -193,6 +193,25 @@ class IncubatorWebinar(models.Model):
             "The preparation hours of a webinar are between 0 and 20.",
         ),
     ]
+
+    def init(self):
+        # Odoo indexes neither column, and a registration reads both: the
+        # attendees of the webinar's calendar event, and the contact of a
+        # visitor's e-mail. At the scale of the design (130,000 attendees,
+        # 40,000 contacts) each would otherwise be a full scan.
+        create_index(
+            self.env.cr,
+            "incubator_calendar_attendee_event_id_index",
+            "calendar_attendee",
+            ["event_id"],
+        )
+        create_index(
+            self.env.cr,
+            "incubator_res_partner_email_normalized_index",
+            "res_partner",
+            ["email_normalized"],
+            where="email_normalized IS NOT NULL",
+        )
 
     # ------------------------------------------------------------------
     # Defaults

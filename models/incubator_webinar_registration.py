@@ -237,6 +237,7 @@ class IncubatorWebinarRegistration(models.Model):
         if not (
             token
             and isinstance(token, str)
+            and token.isascii()  # consteq() raises TypeError on anything else
             and registration_sudo.access_token
             and consteq(token, registration_sudo.access_token)
         ):

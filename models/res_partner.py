@@ -1,5 +1,34 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+_logger = logging.getLogger(__name__)
+
+# personal data of a contact an anonymisation clears (besides the name)
+ANONYMISED_FIELDS = (
+    "email",
+    "phone",
+    "mobile",
+    "street",
+    "street2",
+    "zip",
+    "city",
+    "state_id",
+    "country_id",
+    "website",
+    "function",
+    "title",
+    "comment",
+    "image_1920",
+    "vat",
+    "ref",
+    "company_registry",
+    "barcode",
+    "partner_latitude",
+    "partner_longitude",
+)
 
 
 class ResPartner(models.Model):
@@ -134,3 +163,95 @@ class ResPartner(models.Model):
 
     def _incubator_contributions_context(self):
         return {"default_giver_id": self.id}
+
+    # ------------------------------------------------------------------
+    # Privacy: erasing a member
+    # ------------------------------------------------------------------
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_in_ledger(self):
+        """The time ledger is never deleted: a member who gave or received
+        time is anonymised instead (the privacy lookup's "Delete" included)."""
+        in_ledger = (
+            self.env["incubator.contribution"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_count(
+                ["|", ("giver_id", "in", self.ids), ("receiver_id", "in", self.ids)],
+                limit=1,
+            )
+        )
+        if in_ledger:
+            raise UserError(
+                self.env._(
+                    "%s gave or received time in the ledger, whose entries are "
+                    "never deleted: anonymise the contact instead.",
+                    self[:1].display_name,
+                )
+            )
+
+    def action_incubator_anonymise(self):
+        """Button of the contact form (community administrators)."""
+        self._incubator_anonymise()
+        return True
+
+    def _incubator_anonymise(self):
+        """Erase the personal data of members, keeping what they did.
+
+        The contact becomes "Anonymised member", archived, without e-mail,
+        phone, address, picture, notes, tags nor skills, and its portal users
+        are archived with an anonymous login; the motivations of its volunteer
+        applications are cleared. Its ledger entries, and so every balance,
+        stay as they are. A privacy log records who did it and when.
+        Community administrators only (and the superuser).
+        """
+        if not (
+            self.env.su
+            or self.env.user.has_group("incubator_community.group_incubator_manager")
+        ):
+            raise AccessError(
+                self.env._("Only the community administrators can anonymise members.")
+            )
+        # sudo: the administrator's right is checked above; the privacy log,
+        # the users and the volunteer applications need more than their rights
+        partners = self.sudo()
+        all_users = partners.with_context(active_test=False).user_ids
+        if all_users.filtered(lambda user: not user.share):
+            raise UserError(
+                self.env._(
+                    "An internal user cannot be anonymised: archive the user "
+                    "first, then anonymise their contact."
+                )
+            )
+        for partner in partners:
+            name = partner.name or ""
+            email = partner.email_normalized or "-@-"
+            users = all_users.filtered(lambda user, p=partner: user.partner_id == p)
+            users.write({"active": False})
+            for user in users:
+                user.login = f"anonymised-{user.id}"
+            partner.incubator_skill_ids.unlink()
+            self.env["incubator.volunteer.engagement"].sudo().with_context(
+                active_test=False
+            ).search([("partner_id", "=", partner.id)]).write({"motivation": False})
+            partner.write(
+                {
+                    "name": self.env._("Anonymised member"),
+                    "category_id": [fields.Command.clear()],
+                    "incubator_digest_optout": True,
+                    "active": False,
+                    **dict.fromkeys(ANONYMISED_FIELDS, False),
+                }
+            )
+            self.env["privacy.log"].sudo().create(
+                {
+                    "anonymized_name": name,
+                    "anonymized_email": email,
+                    "execution_details": self.env._(
+                        "Anonymised contact #%s, kept in the time ledger.",
+                        partner.id,
+                    ),
+                }
+            )
+            _logger.info("Contact %s anonymised by user %s", partner.id, self.env.uid)
+        return True

@@ -92,6 +92,19 @@ def incubator_warm_http(load_http):
     return True
 
 
+@pytest.fixture(scope="session", autouse=True)
+def incubator_thread_dbname():
+    """Odoo's own test runner runs the tests in a thread that carries the
+    database name, which some of Odoo's code reads (building the routing map,
+    for one): so does the thread pytest runs them in."""
+    import threading
+
+    thread = threading.current_thread()
+    if not getattr(thread, "dbname", None):
+        thread.dbname = odoo_config["db_name"]
+    return thread.dbname
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     terminalreporter.write_line(f"browser tours run in Chromium: {_tours['run']}")
 
