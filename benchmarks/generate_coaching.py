@@ -28,10 +28,10 @@ import sys
 import time
 from datetime import timedelta
 
-import odoo
+from benchlib import open_registry
+
 from odoo import SUPERUSER_ID, api, fields
-from odoo.modules.registry import Registry
-from odoo.tools import SQL, config
+from odoo.tools import SQL
 
 KINDS = (
     "communication",
@@ -369,16 +369,11 @@ def main():
     parser.add_argument("--projects", type=int, default=200)
     parser.add_argument("--coaches", type=int, default=40)
     args = parser.parse_args()
-    odoo_args = ["--log-level=warn", "-d", args.database]
-    if args.config:
-        odoo_args += ["-c", args.config]
-    config.parse_config(odoo_args)
-    odoo.service.server.load_server_wide_modules()
     print(
         f"Generating {args.timesheets} coaching timesheets on {args.projects} "
         f"projects in {args.database} (seed {args.seed})"
     )
-    registry = Registry(args.database)
+    registry = open_registry(args.database, args.config)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         generate(env, args)

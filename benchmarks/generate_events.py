@@ -24,13 +24,12 @@ import sys
 import time
 from datetime import datetime, timedelta
 
+from benchlib import open_registry
 from generate_ledger import column_defaults, log
 from generate_webinars import ensure_partners
 
-import odoo
 from odoo import SUPERUSER_ID, api
-from odoo.modules.registry import Registry
-from odoo.tools import SQL, config
+from odoo.tools import SQL
 
 TEMPLATE_NAME = "Bench event template"
 
@@ -325,16 +324,11 @@ def main():
     parser.add_argument("--registrations", type=int, default=200_000)
     parser.add_argument("--partners", type=int, default=20_000)
     args = parser.parse_args()
-    odoo_args = ["--log-level=warn", "-d", args.database]
-    if args.config:
-        odoo_args += ["-c", args.config]
-    config.parse_config(odoo_args)
-    odoo.service.server.load_server_wide_modules()
     print(
         f"Generating {args.events} events and {args.registrations} registrations "
         f"in {args.database} (seed {args.seed})"
     )
-    registry = Registry(args.database)
+    registry = open_registry(args.database, args.config)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         if (

@@ -18,10 +18,10 @@ import argparse
 import sys
 import time
 
-import odoo
+from benchlib import open_registry
+
 from odoo import SUPERUSER_ID, api
-from odoo.modules.registry import Registry
-from odoo.tools import SQL, config
+from odoo.tools import SQL
 
 
 def log(message, start=None):
@@ -403,16 +403,11 @@ def main():
     parser.add_argument("--projects", type=int, default=20_000)
     parser.add_argument("--contributions", type=int, default=1_000_000)
     args = parser.parse_args()
-    odoo_args = ["--log-level=warn", "-d", args.database]
-    if args.config:
-        odoo_args += ["-c", args.config]
-    config.parse_config(odoo_args)
-    odoo.service.server.load_server_wide_modules()
     print(
         f"Generating {args.partners} contacts, {args.projects} projects and "
         f"{args.contributions} contributions in {args.database} (seed {args.seed})"
     )
-    registry = Registry(args.database)
+    registry = open_registry(args.database, args.config)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         generate(env, args)

@@ -316,51 +316,43 @@ class IncubatorCoachingReport(models.Model):
     # Drill-down: from the figures to the documents behind them
     # ------------------------------------------------------------------
 
-    def action_open_timesheets(self):
-        timesheets = self.timesheet_id
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "hr_timesheet.timesheet_action_all"
-        )
+    def _open_records_action(self, action_xmlid, records, title, context=None):
+        """Odoo's own action ``action_xmlid`` narrowed to ``records``."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(action_xmlid)
         action.update(
             {
-                "display_name": self.env._("Coaching Timesheets"),
-                "domain": [("id", "in", timesheets.ids)],
-                "context": {"create": False},
+                "display_name": title,
+                "domain": [("id", "in", records.ids)],
+                "context": dict(context or {}, create=False),
             }
         )
-        return action
-
-    def action_open_invoices(self):
-        invoices = self.invoice_id
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "account.action_move_out_invoice_type"
-        )
-        action.update(
-            {
-                "display_name": self.env._("Coaching Invoices"),
-                "domain": [("id", "in", invoices.ids)],
-                "context": {"create": False, "default_move_type": "out_invoice"},
-            }
-        )
-        if len(invoices) == 1:
+        if len(records) == 1:
             action.update(
-                {"views": [(False, "form")], "view_mode": "form", "res_id": invoices.id}
+                {"views": [(False, "form")], "view_mode": "form", "res_id": records.id}
             )
         return action
 
+    def action_open_timesheets(self):
+        return self._open_records_action(
+            "hr_timesheet.timesheet_action_all",
+            self.timesheet_id,
+            self.env._("Coaching Timesheets"),
+        )
+
+    def action_open_invoices(self):
+        return self._open_records_action(
+            "account.action_move_out_invoice_type",
+            self.invoice_id,
+            self.env._("Coaching Invoices"),
+            {"default_move_type": "out_invoice"},
+        )
+
     def action_open_gifts(self):
-        gifts = self.contribution_id
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "incubator_community.incubator_contribution_action"
+        return self._open_records_action(
+            "incubator_community.incubator_contribution_action",
+            self.contribution_id,
+            self.env._("Gifts of Coaching"),
         )
-        action.update(
-            {
-                "display_name": self.env._("Gifts of Coaching"),
-                "domain": [("id", "in", gifts.ids)],
-                "context": {"create": False},
-            }
-        )
-        return action
 
     def action_open_document(self):
         """The document of one line: its gift, or its timesheet."""
