@@ -57,11 +57,11 @@ class IncubatorProjectController(http.Controller):
                 sitemap_qs2dom(qs, "/projects", Project._rec_name),
             ]
         )
-        # sudo: the domain only matches published projects of this website
-        for project_sudo in Project.sudo().search(domain):
-            loc = f"/projects/{env['ir.http']._slug(project_sudo)}"
+        # env is the website's public user's: the record rules apply
+        for project in Project.search(domain):
+            loc = f"/projects/{env['ir.http']._slug(project)}"
             if not qs or qs.lower() in loc:
-                yield {"loc": loc, "lastmod": project_sudo.write_date.date()}
+                yield {"loc": loc, "lastmod": project.write_date.date()}
 
     # ------------------------------------------------------------
     # DIRECTORY
@@ -104,7 +104,7 @@ class IncubatorProjectController(http.Controller):
         return [
             "name",
             "short_description",
-            "organisation_id",
+            "organisation_name",
             "stage_id",
             "phase",
             "seo_name",  # the slug of the project URL
@@ -117,7 +117,7 @@ class IncubatorProjectController(http.Controller):
             "|",
             ("name", "ilike", search),
             ("short_description", "ilike", search),
-            ("organisation_id.name", "ilike", search),
+            ("organisation_name", "ilike", search),
         ]
 
     def _prepare_projects_values(
@@ -131,21 +131,13 @@ class IncubatorProjectController(http.Controller):
         if not page:
             raise NotFound()
         website = request.website
+        # as the visitor: themes and stages are public configuration, and the
+        # record rules let every visitor read the published projects
         Project = request.env["incubator.project"]
-        # sudo: themes and stages are public configuration, read the same way
-        # by every visitor (internal users outside the programme included)
-        themes_sudo = (
-            request.env["incubator.theme"].sudo().search_fetch([], ["name", "color"])
-        )
-        stages_sudo = (
-            request.env["incubator.project.stage"].sudo().search_fetch([], ["name"])
-        )
-        current_theme = (
-            themes_sudo.browse(theme_id) if theme_id in themes_sudo.ids else None
-        )
-        current_stage = (
-            stages_sudo.browse(stage_id) if stage_id in stages_sudo.ids else None
-        )
+        themes = request.env["incubator.theme"].search_fetch([], ["name", "color"])
+        stages = request.env["incubator.project.stage"].search_fetch([], ["name"])
+        current_theme = themes.browse(theme_id) if theme_id in themes.ids else None
+        current_stage = stages.browse(stage_id) if stage_id in stages.ids else None
 
         domains = {
             "published": _published_projects_domain(website),
@@ -160,12 +152,8 @@ class IncubatorProjectController(http.Controller):
                 [domain for key, domain in domains.items() if key != excluded]
             )
 
-        # sudo: every domain below starts with the "published" one, so visitors
-        # (public, portal, internal users alike) read published projects only,
-        # and the templates show their public fields only
-        projects_env_sudo = Project.sudo()
         domain = domain_without()
-        project_count = projects_env_sudo.search_count(domain)
+        project_count = Project.search_count(domain)
         url_args = {
             key: value
             for key, value in (
@@ -187,7 +175,7 @@ class IncubatorProjectController(http.Controller):
         if page > 1 and page > pager["page_count"]:
             raise NotFound()
         # bin_size: the cards only need to know whether there is an image
-        projects_sudo = projects_env_sudo.with_context(bin_size=True).search_fetch(
+        projects = Project.with_context(bin_size=True).search_fetch(
             domain,
             self._get_projects_card_fields(),
             offset=pager["offset"],
@@ -196,28 +184,26 @@ class IncubatorProjectController(http.Controller):
         # one grouped query per facet: counts follow the other active filters
         theme_counts = {
             theme.id: count
-            for theme, count in projects_env_sudo._read_group(
+            for theme, count in Project._read_group(
                 domain_without("theme"), ["theme_ids"], ["__count"]
             )
             if theme
         }
         stage_counts = {
             stage.id: count
-            for stage, count in projects_env_sudo._read_group(
+            for stage, count in Project._read_group(
                 domain_without("stage"), ["stage_id"], ["__count"]
             )
             if stage
         }
         phase_counts = dict(
-            projects_env_sudo._read_group(
-                domain_without("phase"), ["phase"], ["__count"]
-            )
+            Project._read_group(domain_without("phase"), ["phase"], ["__count"])
         )
         return {
-            "projects": projects_sudo,
+            "projects": projects,
             "project_count": project_count,
-            "themes": themes_sudo,
-            "stages": stages_sudo,
+            "themes": themes,
+            "stages": stages,
             "phases": self._get_phase_labels(),
             "theme_counts": theme_counts,
             "stage_counts": stage_counts,
@@ -248,8 +234,8 @@ class IncubatorProjectController(http.Controller):
         sitemap=sitemap_project_pages,
     )
     def project_page(self, project_slug, **kwargs):
-        project_sudo = self._get_project_sudo(project_slug)
-        canonical_slug = request.env["ir.http"]._slug(project_sudo)
+        project = self._get_project(project_slug)
+        canonical_slug = request.env["ir.http"]._slug(project)
         if project_slug != canonical_slug and request.httprequest.method in (
             "GET",
             "HEAD",
@@ -259,47 +245,40 @@ class IncubatorProjectController(http.Controller):
             if request.lang != request.env["ir.http"]._get_default_lang():
                 path = f"/{request.lang.url_code}{path}"
             return request.redirect_query(path, request.httprequest.args, code=301)
-        values = self._prepare_project_page_values(project_sudo, **kwargs)
+        values = self._prepare_project_page_values(project, **kwargs)
         return request.render("incubator_community.project_page", values)
 
-    def _get_project_sudo(self, project_slug):
-        """Return the project a URL slug designates, as sudo, or raise NotFound.
+    def _get_project(self, project_slug):
+        """Return the project a URL slug designates, read as the visitor, or
+        raise NotFound.
 
         Visitors get published projects only; programme staff also get the
-        projects they may read through the ORM, as a preview.
+        other projects their rights let them read, as a preview.
         """
         __, project_id = request.env["ir.http"]._unslug(project_slug)
         if not project_id or not 0 < project_id <= MAX_RECORD_ID:
             raise NotFound()
-        Project = request.env["incubator.project"]
-        domain = expression.AND(
-            [[("id", "=", project_id)], _published_projects_domain(request.website)]
-        )
-        # sudo: narrowed to one published project
-        project_sudo = Project.sudo().search(domain, limit=1)
-        if not project_sudo and request.env.user.has_group(
-            "incubator_community.group_incubator_user"
-        ):
-            # staff preview: access rights and record rules of the user apply
-            project_sudo = Project.search([("id", "=", project_id)], limit=1).sudo()
-        if not project_sudo:
+        domain = [("id", "=", project_id)]
+        if not request.env.user.has_group("incubator_community.group_incubator_user"):
+            domain = expression.AND(
+                [domain, _published_projects_domain(request.website)]
+            )
+        project = request.env["incubator.project"].search(domain, limit=1)
+        if not project:
             raise NotFound()
-        return project_sudo
+        return project
 
-    def _prepare_project_page_values(self, project_sudo, **kwargs):
-        website_url = project_sudo.organisation_id.website or ""
+    def _prepare_project_page_values(self, project, **kwargs):
+        website_url = project.organisation_website or ""
         if not website_url.startswith(("https://", "http://")):
             website_url = ""  # never render a javascript: or relative link
         return {
             # bin_size: the template only needs to know whether there is an image
-            "project": project_sudo.with_context(bin_size=True),
+            "project": project.with_context(bin_size=True),
             "organisation_url": website_url,
             "organisation_url_label": website_url.split("://", 1)[-1].rstrip("/"),
-            # the publish toggle and SEO tools check the user's own rights
-            "main_object": project_sudo.with_context(
-                can_publish_unsudo_main_object=True
-            ),
-            "is_preview": not project_sudo.is_published,
+            "main_object": project,
+            "is_preview": not project.is_published,
             "phases": self._get_phase_labels(),
         }
 

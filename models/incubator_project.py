@@ -71,6 +71,7 @@ class IncubatorProject(models.Model):
         domain="[('share', '=', False)]",
         index="btree_not_null",
         tracking=True,
+        groups="base.group_user",
     )
     date_entry = fields.Date(
         string="Entry Date",
@@ -100,6 +101,20 @@ class IncubatorProject(models.Model):
         default=lambda self: self.env.company,
         index=True,
     )
+    # The public surface of a project's page, read by visitors who cannot
+    # read contacts: related fields are read as superuser.
+    organisation_name = fields.Char(
+        related="organisation_id.name", string="Organisation Name"
+    )
+    organisation_website = fields.Char(
+        related="organisation_id.website", string="Organisation Website"
+    )
+    entrepreneur_names = fields.Char(
+        string="Team Names",
+        compute="_compute_entrepreneur_names",
+        compute_sudo=True,
+        help="Names of the team, one a line, as the project page shows them.",
+    )
 
     @api.depends("entrepreneur_ids")
     def _compute_entrepreneur_count(self):
@@ -124,6 +139,13 @@ class IncubatorProject(models.Model):
             else:
                 # record being edited in a form: the team is already in memory
                 project.entrepreneur_count = len(project.entrepreneur_ids)
+
+    @api.depends("entrepreneur_ids.name")
+    def _compute_entrepreneur_names(self):
+        for project in self:
+            project.entrepreneur_names = "\n".join(
+                project.entrepreneur_ids.sorted("name").mapped("name")
+            )
 
     @api.depends("name", "seo_name")
     @api.depends_context("lang")
@@ -221,14 +243,21 @@ class IncubatorProject(models.Model):
         string="Contributions Received",
         groups="incubator_community.group_incubator_user",
     )
+    # the balance of a project is its team's business (and the staff's), not
+    # the public's
     incubator_hours_given = fields.Float(
         help="Hours the project gave back (reversals of entries it received), "
         "over confirmed contributions.",
+        groups="base.group_user,base.group_portal",
     )
     incubator_hours_received = fields.Float(
         help="Hours the project received, over confirmed contributions.",
+        groups="base.group_user,base.group_portal",
     )
-    incubator_balance = fields.Float(help="Hours given minus hours received.")
+    incubator_balance = fields.Float(
+        help="Hours given minus hours received.",
+        groups="base.group_user,base.group_portal",
+    )
 
     def _incubator_contributions_domain(self):
         return [

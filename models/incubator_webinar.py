@@ -22,18 +22,33 @@ WEBINAR_TZ = "Europe/Brussels"
 SEAT_STATES = ("confirmed", "attended", "absent")
 
 
+# Fields of the webinar its calendar entry carries too (same names on both)
+CALENDAR_SYNCED_FIELDS = (
+    "name",
+    "start",
+    "stop",
+    "duration",
+    "user_id",
+    "videocall_location",
+    "alarm_ids",
+)
+
+
 class IncubatorWebinar(models.Model):
     """A one-hour peer-to-peer session where an entrepreneur shares expertise.
 
-    Its calendar entry is a real ``calendar.event`` (delegation): start, stop,
-    organiser, video-call link, reminders and attendees live there, so that Odoo
-    sends its invitations (.ics) and reminders. The attendees are always the
-    speaker plus the seat holders (registrations confirmed, attended, absent).
+    Its calendar entry is a real ``calendar.event`` linked one to one
+    (``calendar_event_id``) and kept in sync both ways: title, start, stop,
+    organiser, video-call link and reminders are the webinar's, copied to the
+    event; the event's attendees are always the speaker plus the seat holders
+    (registrations confirmed, attended, absent), so that Odoo sends its
+    invitations (.ics) and reminders. The webinar is a record of its own (not
+    a delegation to the event), so that visitors read published webinars
+    through the webinar's record rules, never through the calendar's.
     """
 
     _name = "incubator.webinar"
     _description = "Peer Webinar"
-    _inherits = {"calendar.event": "calendar_event_id"}
     _inherit = [
         "mail.thread",
         "mail.activity.mixin",
@@ -44,13 +59,68 @@ class IncubatorWebinar(models.Model):
     _order = "start desc, id desc"
     _check_company_auto = True
 
+    name = fields.Char(string="Title", required=True, tracking=True)
+    start = fields.Datetime(
+        required=True,
+        tracking=True,
+        index=True,
+        default=lambda self: self._default_start_stop()[0],
+    )
+    stop = fields.Datetime(
+        required=True,
+        tracking=True,
+        compute="_compute_stop",
+        store=True,
+        readonly=False,
+        help="End of the session.",
+    )
+    duration = fields.Float(
+        compute="_compute_duration",
+        store=True,
+        readonly=False,
+        default=1.0,
+        help="Length of the session, in hours.",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Organiser",
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+        groups="base.group_user",
+        help="Organiser of the calendar entry.",
+    )
+    videocall_location = fields.Char(
+        string="Meeting URL",
+        groups="incubator_community.group_incubator_user",
+        help="Link of the video call: sent to the people holding a seat only.",
+    )
+    alarm_ids = fields.Many2many(
+        "calendar.alarm",
+        "incubator_webinar_calendar_alarm_rel",
+        "webinar_id",
+        "alarm_id",
+        string="Reminders",
+        default=lambda self: self._default_alarms(),
+        groups="base.group_user",
+        help="Reminders Odoo's calendar sends to the attendees.",
+    )
     calendar_event_id = fields.Many2one(
         "calendar.event",
-        required=True,
-        ondelete="cascade",
+        string="Calendar Entry",
+        readonly=True,
         index=True,
-        auto_join=True,
         copy=False,
+        ondelete="restrict",
+        groups="incubator_community.group_incubator_user",
+    )
+    partner_ids = fields.Many2many(
+        related="calendar_event_id.partner_ids",
+        string="Attendees",
+        groups="incubator_community.group_incubator_user",
+    )
+    attendee_ids = fields.One2many(
+        related="calendar_event_id.attendee_ids",
+        groups="incubator_community.group_incubator_user",
     )
     speaker_id = fields.Many2one(
         "res.partner",
@@ -65,6 +135,16 @@ class IncubatorWebinar(models.Model):
         index="btree_not_null",
         tracking=True,
         check_company=True,
+    )
+    # What the public pages show of the speaker and the hosting project, read
+    # by visitors who cannot read contacts (related fields read as superuser)
+    speaker_name = fields.Char(related="speaker_id.name", string="Speaker Name")
+    project_name = fields.Char(related="project_id.name", string="Project Name")
+    project_website_url = fields.Char(
+        string="Project Page",
+        compute="_compute_project_website_url",
+        compute_sudo=True,
+        help="Public page of the hosting project, when it is published.",
     )
     subtitle = fields.Char(
         string="Teaser",
@@ -119,7 +199,10 @@ class IncubatorWebinar(models.Model):
         group_expand="_read_group_expand_states",
     )
     registration_ids = fields.One2many(
-        "incubator.webinar.registration", "webinar_id", string="Registrations"
+        "incubator.webinar.registration",
+        "webinar_id",
+        string="Registrations",
+        groups="incubator_community.group_incubator_user",
     )
     seats_taken = fields.Integer(compute="_compute_registration_stats")
     seats_available = fields.Integer(
@@ -157,6 +240,7 @@ class IncubatorWebinar(models.Model):
     preparation_hours = fields.Float(
         default=lambda self: self.env.company.incubator_webinar_preparation_hours,
         tracking=True,
+        groups="base.group_user",
         help="Hours of preparation the speaker gives on top of the session, "
         "counted in the time ledger when the webinar is closed.",
     )
@@ -230,30 +314,6 @@ class IncubatorWebinar(models.Model):
         return start, start + timedelta(hours=1)
 
     @api.model
-    def default_get(self, fields_list):
-        defaults = super().default_get(fields_list)
-        context = self.env.context
-        if "start" in fields_list and not context.get("default_start"):
-            start, stop = self._default_start_stop()
-            defaults["start"] = start
-            if not context.get("default_stop"):
-                defaults["stop"] = stop
-                defaults["duration"] = 1.0
-        if "partner_ids" in fields_list and not context.get("default_partner_ids"):
-            # calendar invites the current user; a webinar's attendees are the
-            # speaker and the seat holders only
-            defaults["partner_ids"] = [Command.set([])]
-        if "alarm_ids" in fields_list and not context.get("default_alarm_ids"):
-            alarms = self._default_alarms()
-            if alarms:
-                defaults["alarm_ids"] = [Command.set(alarms.ids)]
-        if "privacy" in fields_list and not context.get("default_privacy"):
-            defaults["privacy"] = "public"
-        if "show_as" in fields_list and not context.get("default_show_as"):
-            defaults["show_as"] = "busy"
-        return defaults
-
-    @api.model
     def _default_alarms(self):
         alarms = self.env["calendar.alarm"]
         for xmlid in (
@@ -266,6 +326,33 @@ class IncubatorWebinar(models.Model):
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
+
+    @api.depends("start", "stop")
+    def _compute_duration(self):
+        for webinar in self:
+            if webinar.start and webinar.stop:
+                webinar.duration = round(
+                    (webinar.stop - webinar.start).total_seconds() / 3600, 2
+                )
+
+    @api.depends("start", "duration")
+    def _compute_stop(self):
+        # as calendar.event does: a new start keeps the duration and moves the
+        # stop; the duration is not recomputed from the stop meanwhile
+        self.env.remove_to_compute(self._fields["duration"], self)
+        for webinar in self:
+            if webinar.start:
+                webinar.stop = webinar.start + timedelta(
+                    minutes=round((webinar.duration or 1.0) * 60)
+                )
+
+    @api.depends("project_id.is_published", "project_id.website_url")
+    def _compute_project_website_url(self):
+        for webinar in self:
+            project = webinar.project_id
+            webinar.project_website_url = (
+                project.website_url if project.is_published else False
+            )
 
     @api.depends("project_id")
     def _compute_theme_ids(self):
@@ -405,32 +492,14 @@ class IncubatorWebinar(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            # the attendees are the speaker (and later the seat holders)
-            speaker_id = vals.get("speaker_id")
-            vals["partner_ids"] = [Command.set([speaker_id] if speaker_id else [])]
             if vals.get("is_published") and vals.get("state", "draft") == "draft":
                 vals["state"] = "published"
-        # calendar sends its invitations at once (force_send): ours are queued
-        webinars = super(
-            IncubatorWebinar, self.with_context(no_mail_to_attendees=True)
-        ).create(vals_list)
-        webinars = webinars.with_env(self.env)
-        model_id = self.env["ir.model"]._get_id(self._name)
-        for webinar in webinars:
-            # the calendar entry links back to its webinar
-            webinar.calendar_event_id.sudo().write(
-                {"res_model_id": model_id, "res_id": webinar.id}
-            )
+        webinars = super().create(vals_list)
         webinars._check_can_publish()
-        webinars._send_invitations(webinars.calendar_event_id.attendee_ids)
+        webinars._create_calendar_events()
         return webinars
 
     def write(self, vals):
-        if "partner_ids" in vals and not self.env.context.get("incubator_webinar_sync"):
-            # the attendees follow the registrations: never edited by hand
-            vals = dict(vals)
-            vals.pop("partner_ids")
-            vals.pop("attendee_ids", None)
         if vals.get("is_published") and "state" not in vals:
             drafts = self.filtered(lambda w: w.state == "draft")
             if drafts:
@@ -439,12 +508,15 @@ class IncubatorWebinar(models.Model):
             vals = dict(vals, is_published=False)
         old_capacity = {webinar.id: webinar.capacity for webinar in self}
         old_start = {webinar.id: webinar.start for webinar in self}
-        previous_attendees = self.calendar_event_id.attendee_ids
-        res = super(
-            IncubatorWebinar, self.with_context(no_mail_to_attendees=True)
-        ).write(vals)
+        previous_attendees = self.sudo().calendar_event_id.attendee_ids
+        res = super().write(vals)
         if "is_published" in vals or "state" in vals:
             self._check_can_publish()
+        synced = [fname for fname in CALENDAR_SYNCED_FIELDS if fname in vals]
+        if {"start", "stop", "duration"} & set(synced):
+            synced = list(dict.fromkeys([*synced, "start", "stop", "duration"]))
+        if synced:
+            self._sync_calendar_event(synced)
         if "speaker_id" in vals:
             self._sync_calendar_attendees()
         if "capacity" in vals:
@@ -460,7 +532,7 @@ class IncubatorWebinar(models.Model):
             )
             moved._queue_calendar_mail(
                 "calendar.calendar_template_meeting_changedate",
-                moved.calendar_event_id.attendee_ids & previous_attendees,
+                moved.sudo().calendar_event_id.attendee_ids & previous_attendees,
             )
         return res
 
@@ -477,18 +549,16 @@ class IncubatorWebinar(models.Model):
                 )
 
     def unlink(self):
-        events = self.calendar_event_id
+        events = self.sudo().calendar_event_id
         res = super().unlink()
         # the calendar entry belongs to the webinar
-        events.sudo().exists().unlink()
+        events.exists().unlink()
         return res
 
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)
         for webinar, vals in zip(self, vals_list, strict=False):
             vals.setdefault("name", self.env._("%s (copy)", webinar.name))
-            vals.pop("partner_ids", None)
-            vals.pop("attendee_ids", None)
         return vals_list
 
     # ------------------------------------------------------------------
@@ -638,7 +708,7 @@ class IncubatorWebinar(models.Model):
         now = fields.Datetime.now()
         if existing:
             # a cancelled registration is reopened at the end of the queue
-            existing.with_context(incubator_webinar_sync=True).write(
+            existing.write(
                 {"state": "waiting", "waiting_since": now, "date_cancelled": False}
             )
             existing._take_seats()
@@ -779,6 +849,59 @@ class IncubatorWebinar(models.Model):
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
+
+    def _prepare_calendar_event_values(self, fnames=CALENDAR_SYNCED_FIELDS):
+        """Values of the calendar entry of the webinar, for ``fnames``."""
+        self.ensure_one()
+        webinar = self.sudo()
+        return {
+            fname: webinar._fields[fname].convert_to_write(webinar[fname], webinar)
+            for fname in fnames
+        }
+
+    def _create_calendar_events(self):
+        """Give each webinar its calendar entry: public, busy, the speaker as
+        its first attendee, linked back to the webinar; calendar's invitation
+        is queued (calendar sends it at once otherwise)."""
+        if not self:
+            return
+        webinars = self.sudo()
+        model_id = self.env["ir.model"]._get_id(self._name)
+        events = (
+            self.env["calendar.event"]
+            .sudo()
+            .with_context(no_mail_to_attendees=True)
+            .create(
+                [
+                    {
+                        **webinar._prepare_calendar_event_values(),
+                        "partner_ids": [Command.set(webinar.speaker_id.ids)],
+                        "privacy": "public",
+                        "show_as": "busy",
+                        "res_model_id": model_id,
+                        "res_id": webinar.id,
+                    }
+                    for webinar in webinars
+                ]
+            )
+        )
+        for webinar, event in zip(webinars, events, strict=True):
+            webinar.calendar_event_id = event
+        self._send_invitations(events.attendee_ids)
+
+    def _sync_calendar_event(self, fnames):
+        """Copy ``fnames`` of the webinars to their calendar entries, only what
+        differs (so that the entry's own sync back to the webinar stops)."""
+        for webinar in self.sudo():
+            event = webinar.calendar_event_id
+            if not event:
+                continue
+            values = webinar._prepare_calendar_event_values(
+                [fname for fname in fnames if webinar[fname] != event[fname]]
+            )
+            if values:
+                # calendar e-mails the attendees at once: ours are queued
+                event.with_context(no_mail_to_attendees=True).write(values)
 
     def _check_open_for_registration(self):
         self.ensure_one()

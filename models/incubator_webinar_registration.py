@@ -99,6 +99,16 @@ class IncubatorWebinarRegistration(models.Model):
     company_id = fields.Many2one(
         related="webinar_id.company_id", store=True, index=True, precompute=True
     )
+    # the token of the e-mail links: for the person the e-mails go to only
+    # (links are built as superuser), never readable through RPC
+    access_token = fields.Char(groups="base.group_system")
+    videocall_url = fields.Char(
+        string="Video Call Link",
+        compute="_compute_videocall_url",
+        compute_sudo=True,
+        help="The link of the video call, for a seat holder of an upcoming "
+        "webinar only.",
+    )
 
     _sql_constraints = [
         (
@@ -143,6 +153,21 @@ class IncubatorWebinarRegistration(models.Model):
     def _compute_access_url(self):
         for registration in self:
             registration.access_url = "/my/webinars"
+
+    @api.depends("state", "webinar_id.videocall_location", "webinar_id.stop")
+    def _compute_videocall_url(self):
+        now = fields.Datetime.now()
+        for registration in self:
+            webinar = registration.webinar_id
+            link = (webinar.videocall_location or "").strip()
+            registration.videocall_url = (
+                link
+                if registration.state == "confirmed"
+                and webinar.stop
+                and webinar.stop >= now
+                and link.startswith(("https://", "http://"))
+                else False
+            )
 
     @api.constrains("partner_id", "webinar_id", "state")
     def _check_not_speaker(self):
@@ -201,49 +226,42 @@ class IncubatorWebinarRegistration(models.Model):
         return registrations
 
     def write(self, vals):
-        if "state" in vals and not self.env.context.get("incubator_webinar_sync"):
-            # the seat logic owns the state: only attendance is written directly
-            if vals["state"] not in ("attended", "absent") or self.filtered(
-                lambda r: r.state not in SEAT_STATES
-            ):
-                raise UserError(
-                    self.env._(
-                        "Use the buttons to confirm, cancel or mark the attendance "
-                        "of a registration."
-                    )
-                )
-        return super().write(vals)
+        """The seat logic owns the state: whoever writes (staff in the
+        backend, the cancellation, the token link), a registration only moves
+        along the transitions of :meth:`_check_state_transition`, and a seat
+        it frees goes to the waiting list in the same transaction."""
+        if "state" in vals:
+            vals = dict(vals)
+            self._check_state_transition(vals)
+        frees_seat = "state" in vals and vals["state"] == "cancelled"
+        webinars = self.webinar_id
+        res = super().write(vals)
+        if frees_seat:
+            webinars._promote_waiting()
+            webinars._sync_calendar_attendees()
+        return res
 
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
 
     def action_cancel(self):
-        """Cancel registrations (the person themself, or the staff): the seat
-        is freed and given to the waiting list; the person is e-mailed."""
-        self._check_can_cancel()
+        """Cancel registrations: the person themself (before the webinar
+        starts) or the programme staff. The seat goes to the waiting list and
+        the person is e-mailed."""
+        is_staff = self.env.user.has_group("incubator_community.group_incubator_user")
+        if not is_staff:
+            # a registration the caller cannot read answers as an unknown one
+            self.check_access("read")
+            partner = self.env.user.partner_id
+            if self.filtered(lambda r: r.partner_id != partner):
+                raise AccessError(
+                    self.env._("You can only cancel your own registrations.")
+                )
+        self._check_cancellable(before_start=not is_staff)
+        # sudo: the caller's right is checked above; the seat, the waiting
+        # list and the calendar entry are not theirs to write
         self.sudo()._do_cancel()
-        return True
-
-    def _cancel_with_token(self, token):
-        """Self-cancellation from the link of the e-mails.
-
-        :return: True when cancelled (or already cancelled), False when the
-            token is wrong (nothing changes)
-        :raise UserError: when the registration cannot be cancelled any more
-        """
-        self.ensure_one()
-        registration_sudo = self.sudo()
-        if not (
-            token
-            and isinstance(token, str)
-            and token.isascii()  # consteq() raises TypeError on anything else
-            and registration_sudo.access_token
-            and consteq(token, registration_sudo.access_token)
-        ):
-            return False
-        # sudo: the token proves the caller received the registration's e-mail
-        registration_sudo.with_context(incubator_webinar_token=True).action_cancel()
         return True
 
     def action_mark_attended(self):
@@ -254,6 +272,39 @@ class IncubatorWebinarRegistration(models.Model):
     def action_mark_absent(self):
         """Staff mark seat holders as absent (one or many)."""
         self._mark_attendance("absent")
+        return True
+
+    # ------------------------------------------------------------------
+    # Token links (the e-mails)
+    # ------------------------------------------------------------------
+
+    def _check_access_token(self, token):
+        """Whether ``token`` is the access token of this registration
+        (constant-time comparison; anything but an ASCII string is wrong)."""
+        self.ensure_one()
+        token_sudo = self.sudo().access_token
+        return bool(
+            token
+            and isinstance(token, str)
+            and token.isascii()  # consteq() raises TypeError on anything else
+            and token_sudo
+            and consteq(token, token_sudo)
+        )
+
+    def _cancel_with_token(self, token):
+        """Self-cancellation from the link of the e-mails.
+
+        :return: True when cancelled (or already cancelled), False when the
+            token is wrong (nothing changes)
+        :raise UserError: when the registration cannot be cancelled any more
+        """
+        self.ensure_one()
+        if not self._check_access_token(token):
+            return False
+        # sudo: the token proves the caller received the registration's e-mail
+        registration_sudo = self.sudo()
+        registration_sudo._check_cancellable(before_start=True)
+        registration_sudo._do_cancel()
         return True
 
     # ------------------------------------------------------------------
@@ -272,21 +323,42 @@ class IncubatorWebinarRegistration(models.Model):
             f"{registration.id}/cancel?{query}"
         )
 
-    def _check_can_cancel(self):
-        if self.env.su and not self.env.context.get("incubator_webinar_token"):
-            return
-        is_staff = self.env.user.has_group("incubator_community.group_incubator_user")
-        partner = self.env.user.partner_id
+    def _check_state_transition(self, vals):
+        """The states a write may give (the seat logic claims seats in SQL,
+        see :meth:`_take_seats`): attended or absent for the people holding a
+        seat, cancelled for an open registration, waiting again for a
+        cancelled one. Raises a UserError for anything else."""
+        state = vals["state"]
+        allowed_from = {
+            "attended": SEAT_STATES,
+            "absent": SEAT_STATES,
+            "cancelled": OPEN_STATES,
+            "waiting": ("cancelled",),
+        }.get(state, ())
+        wrong = self.filtered(
+            lambda r: r.state != state and r.state not in allowed_from
+        )
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "Use the buttons to confirm, cancel or mark the attendance "
+                    "of a registration (%s).",
+                    wrong[:1].display_name,
+                )
+            )
+        if state == "cancelled":
+            vals["seat_number"] = 0
+            vals.setdefault("date_cancelled", fields.Datetime.now())
+        elif state == "waiting":
+            vals["seat_number"] = 0
+            vals.setdefault("waiting_since", fields.Datetime.now())
+
+    def _check_cancellable(self, before_start=True):
+        """Raise a UserError if one of the registrations can no longer be
+        cancelled: after the webinar took place, or (``before_start``, for the
+        people themselves) once it has started."""
         now = fields.Datetime.now()
         for registration in self.sudo():
-            if not (
-                is_staff
-                or self.env.context.get("incubator_webinar_token")
-                or registration.partner_id == partner
-            ):
-                raise AccessError(
-                    self.env._("You can only cancel your own registrations.")
-                )
             if registration.state in ("attended", "absent"):
                 raise UserError(
                     self.env._(
@@ -295,7 +367,7 @@ class IncubatorWebinarRegistration(models.Model):
                         registration.webinar_id.name,
                     )
                 )
-            if not is_staff and registration.webinar_id.start <= now:
+            if before_start and registration.webinar_id.start <= now:
                 raise UserError(
                     self.env._(
                         "The webinar %s has already started: the registration "
@@ -305,30 +377,19 @@ class IncubatorWebinarRegistration(models.Model):
                 )
 
     def _do_cancel(self):
-        """Cancel, free the seats, promote the waiting lists, sync the
-        attendees, e-mail the people (no rights check)."""
+        """Cancel, free the seats (the waiting lists move up and the attendees
+        follow, see :meth:`write`), e-mail the people. No rights check: the
+        callers check them."""
         registrations = self.filtered(lambda r: r.state in OPEN_STATES)
         if not registrations:
             return
-        registrations.with_context(incubator_webinar_sync=True).write(
-            {
-                "state": "cancelled",
-                "seat_number": 0,
-                "date_cancelled": fields.Datetime.now(),
-            }
-        )
-        webinars = registrations.webinar_id
-        webinars._promote_waiting()
-        webinars._sync_calendar_attendees()
+        registrations.write({"state": "cancelled"})
         registrations._send_template(
             "incubator_community.mail_template_webinar_registration_cancelled"
         )
 
     def _mark_attendance(self, state):
-        if not (
-            self.env.su
-            or self.env.user.has_group("incubator_community.group_incubator_user")
-        ):
+        if not self.env.user.has_group("incubator_community.group_incubator_user"):
             raise AccessError(
                 self.env._("Only the programme staff can mark the attendance.")
             )
@@ -355,7 +416,7 @@ class IncubatorWebinarRegistration(models.Model):
                         webinar.name,
                     )
                 )
-        self.with_context(incubator_webinar_sync=True).write({"state": state})
+        self.write({"state": state})
 
     def _take_seats(self):
         """Give free seats to these waiting registrations, in their order.
