@@ -34,6 +34,14 @@ class _CollectHandler(logging.Handler):
 
 _handler = _CollectHandler(level=logging.WARNING)
 
+# figures a test reports for the end of the run (the RPC matrix's counts)
+_summaries = []
+
+
+class _SummaryHandler(logging.Handler):
+    def emit(self, record):
+        _summaries.append(record.getMessage())
+
 
 def _drain():
     taken = list(_records)
@@ -49,6 +57,9 @@ def _format(records):
 
 def pytest_configure(config):
     logging.getLogger().addHandler(_handler)
+    logging.getLogger("odoo.addons.incubator_community.summary").addHandler(
+        _SummaryHandler(level=logging.INFO)
+    )
 
 
 def pytest_sessionstart(session):
@@ -106,6 +117,8 @@ def incubator_thread_dbname():
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    for line in _summaries:
+        terminalreporter.write_line(line)
     terminalreporter.write_line(f"browser tours run in Chromium: {_tours['run']}")
 
 

@@ -1,0 +1,951 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Every public method of the module, called through real JSON-RPC by every
+role, with every context key the module reads set: generated from the
+registry, like the access matrix, so that nothing is forgotten.
+
+In Odoo every method of a model whose name has no leading underscore (and no
+``@api.private``) is an endpoint: any logged-in user calls it through
+``/web/dataset/call_kw`` or ``/web/dataset/call_button``, on any ids, with any
+context.
+
+``METHODS`` holds one row per public method that the module defines or
+overrides (found in the classes of the module's Python files: a method without
+a row fails the test, so does a row without a method), plus the inherited ones
+that matter (``get_portal_url`` of ``portal.mixin``). A row says on which
+records (``a``: the side of portal user A, ``b``: the side of portal user B,
+see ``AccessMatrixCommon``) each role's call may change the database. Every
+other call must leave it exactly as it was: the test compares every row of the
+module's tables, and of the tables of Odoo its methods write (contacts,
+calendar, mail queue and messages, followers, activities, sales, tasks,
+timesheets, settings), before and after each call. Each call runs in a
+savepoint rolled back afterwards, through ``call_kw`` and, for buttons
+(``action_*``), through ``call_button`` too. No answer may carry an access
+token of the module's records or of a calendar invitation.
+
+``CONTEXT_KEYS`` lists every context key the module's code reads (found by
+reading its source: a key missing from the table fails the test), with the
+truthy value every call carries, and why it grants nothing.
+
+``PORTAL_FIELDS`` lists every field a portal user can read through RPC on the
+module's models (``fields_get`` as that user, then a real ``read``), with why.
+Public visitors cannot call the RPC routes at all (checked too).
+"""
+
+import ast
+import json
+import logging
+import pathlib
+from datetime import datetime, timedelta
+
+from odoo import Command, models
+from odoo.exceptions import AccessError
+from odoo.service.model import get_public_method
+from odoo.tests import HttpCase, JsonRpcException, tagged
+from odoo.tools import mute_logger
+
+from .test_access_matrix import ORM_MATRIX, RouteMatrixCommon
+
+# figures for the end of the run (scripts/incubator_strict_odoo.py prints them)
+_summary = logging.getLogger("odoo.addons.incubator_community.summary")
+_summary.setLevel(logging.INFO)
+
+MODULE = "incubator_community"
+MODULE_PACKAGE = f"odoo.addons.{MODULE}"
+MODULE_DIR = pathlib.Path(__file__).resolve().parent.parent
+
+RPC_ROLES = (
+    "public",
+    "portal_a",
+    "portal_b",
+    "coach",
+    "accountant",
+    "staff",
+    "manager",
+)
+
+# methods the module inherits from Odoo whose effect matters here
+INHERITED_METHODS = {"portal.mixin": ("get_portal_url",)}
+
+# Odoo's loggers that report a refused call (expected here, by the hundred)
+REFUSAL_LOGGERS = (
+    "odoo.http",
+    "odoo.models",
+    "odoo.addons.base.models.ir_rule",
+    "odoo.addons.base.models.ir_model",
+)
+
+# Tables of Odoo that the module's methods write, compared with its own
+CORE_TABLES = (
+    "res_partner",
+    "res_users",
+    "res_company",
+    "calendar_event",
+    "calendar_attendee",
+    "calendar_event_res_partner_rel",
+    "calendar_alarm_calendar_event_rel",
+    "mail_mail",
+    "mail_message",
+    "mail_message_res_partner_rel",
+    "mail_followers",
+    "mail_activity",
+    "mail_tracking_value",
+    "sale_order",
+    "sale_order_line",
+    "project_project",
+    "project_task",
+    "account_analytic_line",
+    "account_move",
+    "hr_employee",
+    "ir_config_parameter",
+)
+
+
+def _effect(**sides):
+    """{role: the records ('a', 'b', 'ab' or '') its call may change}."""
+    unknown = set(sides) - set(RPC_ROLES)
+    assert not unknown, f"unknown roles {unknown}"
+    return {role: sides.get(role, "") for role in RPC_ROLES}
+
+
+NONE = _effect()
+STAFF = _effect(staff="ab", manager="ab")
+MANAGER = _effect(manager="ab")
+# the person of each side (A on a, B on b), and the staff
+OWN_AND_STAFF = _effect(portal_a="a", portal_b="b", staff="ab", manager="ab")
+
+
+def _orm(model, operation, coach=""):
+    """The effect of ``create``/``write``/``unlink``: the access matrix's
+    cell of each role (the coach's is given)."""
+    index = ("read", "write", "create", "unlink").index(operation)
+    cells = {role: ORM_MATRIX[model][role][index] for role in ORM_MATRIX[model]}
+    cells["coach"] = coach
+    return _effect(**{role: cell.replace("*", "ab") for role, cell in cells.items()})
+
+
+class Row:
+    """How to call one public method, and what the call may change.
+
+    :param effect: {role: records ('a', 'b', 'ab' or '') on which the call
+        may change the database}
+    :param why: the rule, in one line
+    :param call: ``call(case, role, side) -> (ids, args, kwargs)``, run in the
+        call's savepoint (it may create what the call acts on, as superuser);
+        ``ids`` None for a method of the model. By default: the record of
+        ``case.records`` on that side, no argument.
+    """
+
+    def __init__(self, effect, why, call=None):
+        self.effect = effect
+        self.why = why
+        self.call = call
+
+
+def on(attr=None, *args, **kwargs):
+    """Call on the record ``attr`` of the case (a pair a, b), by default the
+    model's pair of ``records``, with ``args``/``kwargs``; a callable
+    argument is evaluated with (case, side)."""
+
+    def call(case, model, role, side):
+        pair = getattr(case, attr) if attr else case.records[model]
+        evaluated = [arg(case, side) if callable(arg) else arg for arg in args]
+        return [pair[side].id], evaluated, dict(kwargs)
+
+    return call
+
+
+def made(factory, *args, **kwargs):
+    """Call on a record made for the call by ``factory(case, role, side)``."""
+
+    def call(case, model, role, side):
+        record = factory(case, role, side)
+        evaluated = [arg(case, side) if callable(arg) else arg for arg in args]
+        return [record.id], evaluated, dict(kwargs)
+
+    return call
+
+
+def create_call(case, model, role, side):
+    return None, [case.create_vals[model][side]], {}
+
+
+def write_call(case, model, role, side):
+    return [case.records[model][side].id], [case.write_vals[model]], {}
+
+
+def model_call(*args, **kwargs):
+    def call(case, model, role, side):
+        return None, list(args), dict(kwargs)
+
+    return call
+
+
+def wizard(model, vals):
+    """A wizard record created for the caller (as Odoo's transient records
+    are readable by their creator only), by ``vals(case, side)``."""
+
+    def factory(case, role, side):
+        user = case.role_users[role] or case.env.ref("base.public_user")
+        return case.env[model].with_user(user).sudo().create(vals(case, side))
+
+    return made(factory)
+
+
+# fmt: off
+METHODS = {
+    # ------------------------------------------------------------------ ledger
+    # a: draft A gave to somebody else, b: draft B gave to somebody else
+    ("incubator.contribution", "action_confirm"): Row(
+        STAFF, "the receiver or staff confirm; the giver never (A of a, B of b)"),
+    ("incubator.contribution", "action_cancel"): Row(
+        OWN_AND_STAFF, "the giver withdraws a draft; the receiver or staff refuse"),
+    ("incubator.contribution", "action_dispute"): Row(
+        STAFF, "the receiver or staff dispute; never the giver",
+        on(None, "Not given")),
+    ("incubator.contribution", "action_reverse"): Row(
+        MANAGER, "corrections of confirmed entries are the managers'",
+        on("confirmed_entries", "Wrong entry")),
+    ("incubator.contribution", "action_request_confirmation"): Row(
+        STAFF, "the please-confirm e-mail: staff (throttled), the declaration "
+        "sends its own"),
+    ("incubator.contribution", "action_open_dispute_wizard"): Row(
+        NONE, "opens a wizard"),
+    ("incubator.contribution", "action_open_reverse_wizard"): Row(
+        NONE, "opens a wizard"),
+    ("incubator.contribution", "create"): Row(
+        _orm("incubator.contribution", "create"), "the access matrix's cell",
+        create_call),
+    ("incubator.contribution", "write"): Row(
+        _orm("incubator.contribution", "write"), "the access matrix's cell",
+        write_call),
+    ("incubator.contribution", "get_portal_url"): Row(
+        NONE, "the URL, never the token"),
+    ("incubator.contribution.reason.wizard", "action_apply"): Row(
+        STAFF, "disputes as the receiver or staff; the wizard is the staff's",
+        wizard("incubator.contribution.reason.wizard", lambda case, side: {
+            "contribution_ids": [Command.set(case.records[
+                "incubator.contribution"][side].ids)],
+            "action": "dispute",
+            "reason": "Not given",
+        })),
+    # ----------------------------------------------------------- help requests
+    # a: open request of A, b: of B, both addressed to somebody else, with an
+    # offer of somebody else (offer_on_a, offer_on_b)
+    ("incubator.help.request", "action_offer"): Row(
+        NONE, "only the person a request is addressed to offers (nobody here)",
+        on(None, "I can help", 2.0)),
+    ("incubator.help.request", "action_accept_offer"): Row(
+        OWN_AND_STAFF, "the requester's side or staff accept an offer made on it",
+        on(None, lambda case, side: (case.offer_on_a, case.offer_on_b)[side].id)),
+    ("incubator.help.request", "action_done"): Row(
+        OWN_AND_STAFF, "the requester's side, the helper or staff",
+        on("matched_requests", 2.0)),
+    ("incubator.help.request", "action_cancel"): Row(
+        OWN_AND_STAFF, "the requester's side or staff"),
+    ("incubator.help.request", "action_reopen"): Row(
+        STAFF, "staff reopen a cancelled request", on("cancelled_requests")),
+    ("incubator.help.request", "action_find_helpers"): Row(
+        STAFF, "staff rank the helpers (the ranking is stored)"),
+    ("incubator.help.request", "action_view_contribution"): Row(
+        NONE, "opens a form"),
+    ("incubator.help.request", "action_view_offers"): Row(NONE, "opens a list"),
+    ("incubator.help.request", "create"): Row(
+        _orm("incubator.help.request", "create"),
+        "members ask for themselves (or their project), staff for anybody",
+        create_call),
+    ("incubator.help.request", "get_portal_url"): Row(
+        NONE, "the URL, never the token"),
+    ("incubator.help.offer", "action_accept"): Row(
+        OWN_AND_STAFF, "the requester's side or staff",
+        on("offers_on_requests")),
+    ("incubator.help.offer", "action_decline"): Row(
+        OWN_AND_STAFF, "the requester's side or staff",
+        on("offers_on_requests")),
+    # a: offer of A, b: offer of B, on somebody else's request
+    ("incubator.help.offer", "action_withdraw"): Row(
+        OWN_AND_STAFF, "the helper or staff"),
+    ("incubator.help.match", "action_invite"): Row(
+        STAFF, "staff invite a candidate helper (once)",
+        wizard("incubator.help.match", lambda case, side: {
+            "request_id": case.records["incubator.help.request"][side].id,
+            "partner_id": case.partner_other.id,
+        })),
+    # ----------------------------------------------------------------- webinars
+    # a: draft webinar of A, b: published webinar of B
+    ("incubator.webinar", "action_publish"): Row(STAFF, "staff publish"),
+    ("incubator.webinar", "action_unpublish"): Row(STAFF, "staff unpublish"),
+    ("incubator.webinar", "action_draft"): Row(STAFF, "staff set back to draft"),
+    ("incubator.webinar", "action_cancel"): Row(
+        STAFF, "staff cancel; the seat holders are told"),
+    ("incubator.webinar", "action_close"): Row(
+        STAFF, "staff close a webinar that took place: the gifts are written",
+        on("past_webinars")),
+    ("incubator.webinar", "action_reopen"): Row(
+        STAFF, "staff reopen a closed webinar", on("done_webinars")),
+    ("incubator.webinar", "action_send_recap"): Row(
+        STAFF, "staff send the recap, once", on("done_webinars")),
+    ("incubator.webinar", "action_view_registrations"): Row(NONE, "opens a list"),
+    ("incubator.webinar", "action_view_contributions"): Row(NONE, "opens a list"),
+    ("incubator.webinar", "action_open_calendar_event"): Row(
+        NONE, "opens the calendar entry"),
+    ("incubator.webinar", "copy_data"): Row(NONE, "reads values to copy"),
+    ("incubator.webinar", "create"): Row(
+        _orm("incubator.webinar", "create"), "the access matrix's cell",
+        create_call),
+    ("incubator.webinar", "write"): Row(
+        _orm("incubator.webinar", "write"), "the access matrix's cell",
+        write_call),
+    ("incubator.webinar", "unlink"): Row(
+        _orm("incubator.webinar", "unlink"), "the access matrix's cell"),
+    # a: seat of A, b: seat of B, on somebody else's upcoming webinar
+    ("incubator.webinar.registration", "action_cancel"): Row(
+        OWN_AND_STAFF, "the person themself or staff; never somebody else"),
+    ("incubator.webinar.registration", "action_mark_attended"): Row(
+        STAFF, "staff mark the attendance", on("past_registrations")),
+    ("incubator.webinar.registration", "action_mark_absent"): Row(
+        STAFF, "staff mark the attendance", on("past_registrations")),
+    ("incubator.webinar.registration", "create"): Row(
+        _orm("incubator.webinar.registration", "create"),
+        "the access matrix's cell", create_call),
+    ("incubator.webinar.registration", "write"): Row(
+        _orm("incubator.webinar.registration", "write"),
+        "the access matrix's cell", write_call),
+    ("incubator.webinar.registration", "get_portal_url"): Row(
+        NONE, "the URL, never the token"),
+    ("calendar.event", "write"): Row(
+        STAFF, "the entry of a webinar changes with the webinar's rights",
+        lambda case, model, role, side: (
+            [case.records["incubator.webinar"][side].calendar_event_id.id],
+            [{"name": "Renamed in the calendar"}], {})),
+    # ----------------------------------------------------------------- coaching
+    # a: started engagement of project A (coach Julie = coach), b: of B
+    ("incubator.coaching.engagement", "action_create_sale_order"): Row(
+        STAFF, "staff make the quotation", on("draft_coachings")),
+    ("incubator.coaching.engagement", "action_start"): Row(
+        STAFF, "staff start a sold engagement", on("sold_coachings")),
+    ("incubator.coaching.engagement", "action_done"): Row(
+        STAFF, "staff close an engagement"),
+    ("incubator.coaching.engagement", "action_cancel"): Row(
+        STAFF, "staff cancel an engagement"),
+    ("incubator.coaching.engagement", "action_draft"): Row(
+        STAFF, "staff reset a cancelled engagement", on("cancelled_coachings")),
+    ("incubator.coaching.engagement", "action_view_timesheets"): Row(
+        NONE, "opens a list"),
+    ("incubator.coaching.engagement", "action_view_task"): Row(
+        NONE, "opens a form"),
+    ("incubator.coaching.engagement", "action_view_sale_order"): Row(
+        NONE, "opens a form"),
+    ("incubator.coaching.engagement", "action_view_invoices"): Row(
+        NONE, "opens a list"),
+    ("incubator.coaching.engagement", "action_view_gifts"): Row(
+        NONE, "opens a list"),
+    ("incubator.coaching.engagement", "action_view_coaching_report"): Row(
+        NONE, "opens a report"),
+    ("incubator.coaching.engagement", "write"): Row(
+        _orm("incubator.coaching.engagement", "write"),
+        "the access matrix's cell", write_call),
+    ("incubator.coaching.report", "action_open_timesheets"): Row(
+        NONE, "opens a list"),
+    ("incubator.coaching.report", "action_open_invoices"): Row(
+        NONE, "opens a list"),
+    ("incubator.coaching.report", "action_open_gifts"): Row(
+        NONE, "opens a list"),
+    ("incubator.coaching.report", "action_open_document"): Row(
+        NONE, "opens a form"),
+    ("account.analytic.line", "create"): Row(
+        _effect(coach="a", staff="", manager=""),
+        "the coach logs their own hours on their engagement",
+        lambda case, model, role, side: (None, [{
+            "name": "RPC session",
+            "project_id": case.records["incubator.coaching.engagement"][side]
+            .task_id.project_id.id,
+            "task_id": case.records["incubator.coaching.engagement"][side]
+            .task_id.id,
+            "unit_amount": 1.0,
+        }], {})),
+    ("account.analytic.line", "write"): Row(
+        _effect(coach="a"), "the coach corrects their own hours", write_call),
+    ("project.project", "action_view_incubator_project"): Row(
+        NONE, "opens a form", on("coaching_projects")),
+    # --------------------------------------------------------------- volunteers
+    # a: engagement on project A's position, b: on project B's
+    ("incubator.volunteer.engagement", "action_schedule_meeting"): Row(
+        STAFF, "staff schedule the recruitment meeting (the team does it from "
+        "/my/volunteers, through the route)",
+        on(None, lambda case, side: "2030-02-01 10:00:00")),
+    ("incubator.volunteer.engagement", "action_send_thank_you"): Row(
+        STAFF, "staff thank a volunteer who leaves, once",
+        on("leaving_volunteerings")),
+    ("incubator.volunteer.engagement", "action_open_hours_wizard"): Row(
+        NONE, "opens a wizard"),
+    ("incubator.volunteer.engagement", "action_view_contributions"): Row(
+        NONE, "opens a list"),
+    ("incubator.volunteer.engagement", "create"): Row(
+        _orm("incubator.volunteer.engagement", "create"),
+        "the access matrix's cell", create_call),
+    ("incubator.volunteer.engagement", "write"): Row(
+        _orm("incubator.volunteer.engagement", "write"),
+        "the access matrix's cell", write_call),
+    ("incubator.volunteer.engagement", "get_portal_url"): Row(
+        NONE, "the URL, never the token"),
+    ("incubator.volunteer.position", "action_view_engagements"): Row(
+        NONE, "opens a list"),
+    ("incubator.volunteer.hours.wizard", "default_get"): Row(
+        NONE, "defaults only", model_call(["engagement_id", "hours"])),
+    ("incubator.volunteer.hours.wizard", "action_declare"): Row(
+        STAFF, "staff declare volunteering hours as a gift",
+        wizard("incubator.volunteer.hours.wizard", lambda case, side: {
+            "engagement_id": case.records[
+                "incubator.volunteer.engagement"][side].id,
+            "hours": 3.0,
+        })),
+    # ----------------------------------------------------------------- projects
+    ("incubator.project", "action_create_coaching_project"): Row(
+        STAFF, "staff create the coaching project of a project",
+        on("bare_projects")),
+    ("incubator.project", "action_volunteer_evening"): Row(
+        STAFF, "staff invite a project's volunteers to an evening"),
+    ("incubator.project", "action_view_entrepreneurs"): Row(
+        NONE, "opens a list"),
+    ("incubator.project", "action_view_coaching_engagements"): Row(
+        NONE, "opens a list"),
+    ("incubator.project", "action_view_coaching_project"): Row(
+        NONE, "opens a form"),
+    ("incubator.project", "action_view_coaching_report"): Row(
+        NONE, "opens a report"),
+    ("incubator.project", "action_view_incubator_balance"): Row(
+        NONE, "opens a graph"),
+    ("incubator.project", "action_view_incubator_contributions"): Row(
+        NONE, "opens a list"),
+    ("incubator.project", "action_view_volunteer_engagements"): Row(
+        NONE, "opens a list"),
+    ("incubator.project", "action_view_volunteer_positions"): Row(
+        NONE, "opens a list"),
+    ("incubator.project", "create"): Row(
+        _orm("incubator.project", "create"), "the access matrix's cell",
+        create_call),
+    ("incubator.project", "write"): Row(
+        _orm("incubator.project", "write"), "the access matrix's cell",
+        write_call),
+    # ----------------------------------------------------------------- contacts
+    ("res.partner", "action_incubator_anonymise"): Row(
+        _effect(manager="ab"), "a manager anonymises a member who asked"),
+    ("res.partner", "action_view_incubator_projects"): Row(
+        NONE, "opens a list"),
+    ("res.partner", "action_view_incubator_balance"): Row(
+        NONE, "opens a graph"),
+    ("res.partner", "action_view_incubator_contributions"): Row(
+        NONE, "opens a list"),
+    ("res.partner", "create"): Row(
+        STAFF, "Odoo's contact creation rights (staff hold them)",
+        lambda case, model, role, side: (
+            None, [{"name": f"RPC contact {side}"}], {})),
+    ("res.partner", "write"): Row(
+        _orm("res.partner", "write"), "the access matrix's cell", write_call),
+}
+# fmt: on
+
+
+# Context keys the module's code reads: the truthy value every call carries,
+# and why setting it grants nothing.
+CONTEXT_KEYS = {
+    "active_model": (
+        "incubator.volunteer.engagement",
+        "a wizard's default only: declaring checks the engagement again",
+    ),
+    "active_id": (1, "the same default"),
+    "lang": ("en_US", "the language of the messages"),
+    # read by 18.0.2.0.0, where they granted rights: set to show they no
+    # longer do
+    "incubator_webinar_token": (True, "no longer read (cancelled any seat)"),
+    "incubator_webinar_sync": (True, "no longer read (wrote any seat's state)"),
+}
+
+
+def _context_keys_read_by_module():
+    """Context keys the module's Python code reads: ``<...context>.get("k")``,
+    ``<...context>["k"]`` and ``"k" in <...context>``."""
+    keys = set()
+    paths = [MODULE_DIR / "__init__.py"]
+    for folder in ("models", "controllers", "wizards", "report"):
+        paths += (MODULE_DIR / folder).glob("**/*.py")
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            target = key = None
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "get"
+                and node.args
+            ):
+                target, key = node.func.value, node.args[0]
+            elif isinstance(node, ast.Subscript):
+                target, key = node.value, node.slice
+            elif (
+                isinstance(node, ast.Compare)
+                and len(node.ops) == 1
+                and isinstance(node.ops[0], ast.In | ast.NotIn)
+            ):
+                target, key = node.comparators[0], node.left
+            if (
+                target is not None
+                and isinstance(key, ast.Constant)
+                and isinstance(key.value, str)
+                and ast.unparse(target).endswith("context")
+            ):
+                keys.add(key.value)
+    return keys
+
+
+# Fields every model has (Odoo's): its id, name and log of who changed it
+BASE_FIELDS = {"id", "display_name", *models.LOG_ACCESS_COLUMNS}
+
+# Fields that Odoo's mixins give the module's models, by the module defining
+# them: readable by portal users under Odoo's own rules.
+ODOO_FIELD_ORIGINS = {
+    "base": "id, name and dates of any record: Odoo's",
+    "mail": "chatter and followers: Odoo's rules on messages",
+    "portal": "the portal URL and its warning (the token is the module's, hidden)",
+    "website": "publication, URL and website of a published page",
+    "web_editor": "the page's editable content",
+    "website_seo": "search-engine metadata of a published page",
+    "http_routing": "the page's slug",
+    "rating": "ratings of Odoo's",
+    "sms": "whether a text message failed: Odoo's chatter",
+    "hr_skills": "skill names and levels: a public taxonomy",
+    "image": "the picture of a published page",
+}
+
+# fmt: off
+# Fields of the module a portal user reads through RPC, by model, with why.
+# (Filled from the module: a field readable and not listed, or listed and not
+# readable, fails the test.)
+PORTAL_FIELDS = {}
+# fmt: on
+
+
+class _Undo(Exception):
+    """Raised inside a savepoint to undo a call."""
+
+
+class RpcMatrixCommon(RouteMatrixCommon):
+    """The records the calls act on, beside those of the access matrix: each
+    pair is (on the side of A, on the side of B)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env
+        cls.role_users = dict(cls.role_users, coach=cls.user_coach)
+        Contribution = env["incubator.contribution"]
+        cls.confirmed_entries = tuple(
+            Contribution.search(
+                [("giver_id", "=", partner.id), ("state", "=", "confirmed")], limit=1
+            )
+            for partner in (cls.partner_a, cls.partner_b)
+        )
+        # help requests in every state the methods act on
+        HelpRequest = env["incubator.help.request"]
+
+        def request(partner, name):
+            return HelpRequest.create(
+                {
+                    "name": name,
+                    "requester_id": partner.id,
+                    "addressed_to_id": cls.partner_other.id,
+                    "skill_ids": [Command.set(cls.skill_odoo.ids)],
+                }
+            )
+
+        cls.offers_on_requests = (cls.offer_on_a, cls.offer_on_b)
+        matched, cancelled = [], []
+        for partner in (cls.partner_a, cls.partner_b):
+            to_match = request(partner, "RPC matched request")
+            offer = env["incubator.help.offer"].create(
+                {
+                    "request_id": to_match.id,
+                    "helper_id": cls.partner_other.id,
+                    "hours": 2.0,
+                }
+            )
+            to_match.action_accept_offer(offer)
+            matched.append(to_match)
+            to_cancel = request(partner, "RPC cancelled request")
+            to_cancel.action_cancel()
+            cancelled.append(to_cancel)
+        cls.matched_requests, cls.cancelled_requests = tuple(matched), tuple(cancelled)
+
+        # webinars that took place: published (to close) and done (to reopen)
+        Webinar = env["incubator.webinar"]
+        upcoming = datetime(2030, 3, 4, 11, 30)
+        past = datetime(2024, 3, 4, 11, 30)
+        past_webinars, done_webinars, past_registrations = [], [], []
+        for speaker in (cls.partner_a, cls.partner_b):
+            for kind, bucket in (("past", past_webinars), ("done", done_webinars)):
+                webinar = Webinar.create(
+                    {
+                        "name": f"RPC {kind} webinar of {speaker.name}",
+                        "speaker_id": speaker.id,
+                        "start": upcoming,
+                        "stop": upcoming + timedelta(hours=1),
+                        "is_published": True,
+                        "recap_takeaways": "<p>What we learnt</p>",
+                    }
+                )
+                attendee = cls.partner_b if speaker == cls.partner_a else cls.partner_a
+                registration = webinar._register_partner(attendee)
+                webinar.write({"start": past, "stop": past + timedelta(hours=1)})
+                if kind == "done":
+                    registration.action_mark_attended()
+                    webinar.action_close()
+                    webinar.recap_sent = False
+                else:
+                    past_registrations.append(registration)
+                bucket.append(webinar)
+        cls.past_webinars = tuple(past_webinars)
+        cls.done_webinars = tuple(done_webinars)
+        # (seat of A, seat of B) on webinars that took place
+        cls.past_registrations = (past_registrations[1], past_registrations[0])
+
+        # coaching engagements at every step
+        def engagement(project, coach):
+            return cls._create_engagement(
+                incubator_project_id=project.id, coach_employee_id=coach.id
+            )
+
+        pairs = (
+            (cls.project_a, cls.employee_coach),
+            (cls.project_b, cls.employee_coach_other),
+        )
+        cls.draft_coachings = tuple(engagement(*pair) for pair in pairs)
+        sold = []
+        for pair in pairs:
+            to_sell = engagement(*pair)
+            to_sell.action_create_sale_order()
+            to_sell.sale_order_id.with_user(cls.user_sales).action_confirm()
+            sold.append(to_sell)
+        cls.sold_coachings = tuple(sold)
+        cancelled = []
+        for pair in pairs:
+            to_cancel = engagement(*pair)
+            to_cancel.action_cancel()
+            cancelled.append(to_cancel)
+        cls.cancelled_coachings = tuple(cancelled)
+        cls.coaching_projects = (
+            cls.project_a.coaching_project_id,
+            cls.project_b.coaching_project_id,
+        )
+        cls.bare_projects = tuple(
+            env["incubator.project"].create(
+                {
+                    "name": f"RPC project of {partner.name}",
+                    "entrepreneur_ids": partner.ids,
+                }
+            )
+            for partner in (cls.partner_a, cls.partner_b)
+        )
+
+        # volunteers at the exit stage, not thanked yet
+        Engagement = env["incubator.volunteer.engagement"]
+        stage_exit = Engagement._get_stage("exit")
+        cls.leaving_volunteerings = tuple(
+            Engagement.create(
+                {
+                    "partner_id": volunteer.id,
+                    "position_id": position.id,
+                    "stage_id": stage_exit.id,
+                }
+            )
+            for volunteer, position in (
+                (cls.volunteer_a, cls.position_a),
+                (cls.volunteer_b, cls.position_b),
+            )
+        )
+        # thanked when they reached the exit: not yet, for the test
+        cls.leaving_volunteerings[0].thank_you_sent = False
+        cls.leaving_volunteerings[1].thank_you_sent = False
+        env.flush_all()
+
+    # --------------------------------------------------------------- discovery
+
+    def _module_models(self):
+        data = self.env["ir.model.data"].search(
+            [("module", "=", MODULE), ("model", "=", "ir.model")]
+        )
+        return set(self.env["ir.model"].browse(data.mapped("res_id")).mapped("model"))
+
+    def _public_methods(self):
+        """{(model, method)}: the public methods the module's classes define
+        or override, and those of ``INHERITED_METHODS``."""
+        found = set()
+        for model_name in self._module_models():
+            Model = self.env[model_name]
+            if Model._abstract:
+                continue
+            for cls in type(Model).__mro__:
+                if not cls.__module__.startswith(MODULE_PACKAGE):
+                    continue
+                for name, value in vars(cls).items():
+                    if name.startswith("_") or not callable(value):
+                        continue
+                    try:
+                        get_public_method(Model, name)
+                    except (AttributeError, AccessError):  # not callable remotely
+                        continue
+                    found.add((model_name, name))
+            for mixin, names in INHERITED_METHODS.items():
+                if Model._original_module == MODULE and isinstance(
+                    Model, self.env.registry[mixin]
+                ):
+                    found.update((model_name, name) for name in names)
+        return found
+
+    # ---------------------------------------------------------------- snapshot
+
+    def _tables(self):
+        """The tables compared: the module's own (models, their many2many
+        relations; not the wizards' rows) and ``CORE_TABLES``."""
+        tables = set(CORE_TABLES)
+        for model_name in self._module_models():
+            Model = self.env[model_name]
+            if Model._abstract or Model._transient or not Model._auto:
+                continue
+            tables.add(Model._table)
+            for field in Model._fields.values():
+                if field.type == "many2many" and field.store and field.relation:
+                    tables.add(field.relation)
+        self.env.cr.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
+        )
+        existing = {name for (name,) in self.env.cr.fetchall()}
+        return sorted(tables & existing)
+
+    def _snapshot(self):
+        """{table: digest of every row} of the compared tables, in one query."""
+        self.env.cr.execute(
+            " UNION ALL ".join(
+                f"SELECT '{table}', md5(coalesce(string_agg(t::text, '|' "
+                f"ORDER BY t::text), '')) FROM \"{table}\" t"
+                for table in self.tables
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _secrets(self):
+        """Every access token of the module's records and of the calendar's
+        invitations."""
+        secrets = set()
+        for model_name in self._module_models():
+            Model = self.env[model_name]
+            if "access_token" in Model._fields and Model._auto and not Model._abstract:
+                self.env.cr.execute(
+                    f'SELECT access_token FROM "{Model._table}" '
+                    "WHERE access_token IS NOT NULL"
+                )
+                secrets.update(token for (token,) in self.env.cr.fetchall())
+        self.env.cr.execute(
+            "SELECT access_token FROM calendar_attendee WHERE access_token IS NOT NULL"
+        )
+        secrets.update(token for (token,) in self.env.cr.fetchall())
+        return {secret for secret in secrets if secret}
+
+
+@tagged("post_install", "-at_install", "incubator", "incubator_access")
+class TestRpcMatrix(HttpCase, RpcMatrixCommon):
+    def test_table_covers_every_public_method(self):
+        found = self._public_methods()
+        self.assertEqual(set(METHODS) - found, set(), "rows of unknown methods")
+        self.assertEqual(
+            found - set(METHODS), set(), "public methods without a row in METHODS"
+        )
+
+    def test_table_covers_every_context_key(self):
+        self.assertEqual(
+            _context_keys_read_by_module() - set(CONTEXT_KEYS),
+            set(),
+            "context keys the module reads without a row in CONTEXT_KEYS",
+        )
+
+    def _call(self, route, role, model, method, row, side):
+        """(error, changed tables, leaked secrets) of one JSON-RPC call; all it
+        wrote is rolled back."""
+        self.env.flush_all()
+        error, changed, leaked = None, [], set()
+        try:
+            with self.env.cr.savepoint():
+                ids, args, kwargs = (row.call or on())(self, model, role, side)
+                self.env.flush_all()
+                before = self._snapshot() if row.call else self.baseline
+                kwargs["context"] = {
+                    **kwargs.get("context", {}),
+                    **{key: value for key, (value, __) in CONTEXT_KEYS.items()},
+                }
+                # dates travel as strings, as from the web client
+                params = json.loads(
+                    json.dumps(
+                        {
+                            "model": model,
+                            "method": method,
+                            "args": ([ids] if ids is not None else []) + args,
+                            "kwargs": kwargs,
+                        },
+                        default=str,
+                    )
+                )
+                answer = ""
+                with mute_logger(*REFUSAL_LOGGERS):
+                    try:
+                        answer = repr(
+                            self.make_jsonrpc_request(
+                                f"/web/dataset/{route}/{model}/{method}", params
+                            )
+                        )
+                    except JsonRpcException as exc:
+                        error = answer = str(exc)
+                after = self._snapshot()
+                changed = [table for table in after if after[table] != before[table]]
+                leaked = {secret for secret in self._secrets() if secret in answer}
+                raise _Undo()
+        except _Undo:
+            pass
+        finally:
+            self.env.invalidate_all()
+        return error, changed, leaked
+
+    def test_public_visitors_cannot_call_models(self):
+        self.authenticate(None, None)
+        for model in ("incubator.contribution", "incubator.webinar", "res.partner"):
+            with self.assertRaises(JsonRpcException), mute_logger(*REFUSAL_LOGGERS):
+                self.make_jsonrpc_request(
+                    f"/web/dataset/call_kw/{model}/search_read",
+                    {
+                        "model": model,
+                        "method": "search_read",
+                        "args": [[]],
+                        "kwargs": {"fields": ["display_name"]},
+                    },
+                )
+
+    def _rpc(self, model, method, args, **kwargs):
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": args, "kwargs": kwargs},
+        )
+
+    def test_fields_portal_reads(self):
+        """Every field of the module's models a portal user reads through RPC
+        is listed in PORTAL_FIELDS (or comes from Odoo, under Odoo's rules),
+        and each listed field is readable."""
+        self.authenticate(self.user_portal_a.login, self.user_portal_a.login)
+        problems = []
+        readable_by_model = {}
+        for model in sorted(self._module_models()):
+            Model = self.env[model]
+            if Model._abstract or Model._transient:
+                continue
+            if not Model.with_user(self.user_portal_a).has_access("read"):
+                continue
+            # models of Odoo the module extends: only the fields it adds
+            own_model = Model._original_module == MODULE
+            with mute_logger(*REFUSAL_LOGGERS):
+                readable = set(self._rpc(model, "fields_get", [], attributes=["type"]))
+            ours = {
+                fname
+                for fname in readable
+                if MODULE in (Model._fields[fname]._modules or ())
+                and fname not in BASE_FIELDS
+            }
+            for fname in sorted(readable - ours) if own_model else ():
+                origin = Model._fields[fname]._module
+                if origin not in ODOO_FIELD_ORIGINS:
+                    problems.append(f"{model}.{fname} of {origin}: no reason given")
+            with mute_logger(*REFUSAL_LOGGERS):
+                own = self._rpc(model, "search", [[]], limit=1)
+                to_read = sorted(readable if own_model else ours)
+                if own and to_read:
+                    # a real read of them all: fields_get did not lie
+                    try:
+                        self._rpc(model, "read", [own, to_read])
+                    except JsonRpcException:
+                        for fname in sorted(ours):
+                            try:
+                                self._rpc(model, "read", [own, [fname]])
+                            except JsonRpcException as exc:
+                                problems.append(
+                                    f"{model}.{fname} is in fields_get but its read "
+                                    f"fails ({exc})"
+                                )
+            readable_by_model[model] = sorted(ours)
+            listed = set(PORTAL_FIELDS.get(model, {}))
+            for fname in sorted(ours - listed):
+                problems.append(f"{model}.{fname} is readable and not listed")
+            for fname in sorted(listed - ours):
+                problems.append(f"{model}.{fname} is listed and not readable")
+        self.assertFalse(
+            problems,
+            "\n".join(problems) + f"\nreadable: {readable_by_model}",
+        )
+        for model in self.env.registry:
+            Model = self.env[model]
+            if "access_token" in Model._fields and MODULE in (
+                Model._fields["access_token"]._modules or ()
+            ):
+                self.assertNotIn("access_token", PORTAL_FIELDS.get(model, {}))
+
+    def test_matrix(self):
+        self.tables = self._tables()
+        self.env.flush_all()
+        self.baseline = self._snapshot()
+        calls = effects = 0
+        seen_effect = set()
+        problems = []
+        for role in RPC_ROLES:
+            user = self.role_users[role]
+            if role == "public":
+                self.authenticate(None, None)
+            else:
+                self.authenticate(user.login, user.login)
+            for (model, method), row in sorted(METHODS.items()):
+                routes = ["call_kw"]
+                if method.startswith("action_"):
+                    routes.append("call_button")
+                for side, record in enumerate("ab"):
+                    for route in routes:
+                        error, changed, leaked = self._call(
+                            route, role, model, method, row, side
+                        )
+                        calls += 1
+                        if changed:
+                            effects += 1
+                            seen_effect.add((model, method))
+                        where = f"{role} {route} {model}.{method} on {record}"
+                        if leaked:
+                            problems.append(f"{where} answered a token")
+                        if changed and record not in row.effect[role]:
+                            problems.append(
+                                f"{where} changed {', '.join(changed)} "
+                                f"(answer: {(error or 'ok')[:200]})"
+                            )
+        self.assertFalse(
+            problems,
+            f"{len(problems)} calls did what their row forbids:\n"
+            + "\n".join(problems),
+        )
+        promised = {key for key, row in METHODS.items() if row.effect != NONE}
+        self.assertEqual(
+            promised - seen_effect,
+            set(),
+            "rows allowing an effect that no call had: fix the row or its records",
+        )
+        _summary.info(
+            "RPC matrix: %s public methods of %s models x %s roles x 2 records, "
+            "%s JSON-RPC calls (%s had an allowed effect, the others none), "
+            "%s context keys set on each",
+            len(METHODS),
+            len({model for model, __ in METHODS}),
+            len(RPC_ROLES),
+            calls,
+            effects,
+            len(CONTEXT_KEYS),
+        )
