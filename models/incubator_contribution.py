@@ -242,7 +242,10 @@ class IncubatorContribution(models.Model):
 
     @api.depends("giver_id", "giver_project_id", "receiver_id", "receiver_project_id")
     def _compute_participant_names(self):
-        # compute_sudo: the display names only, whoever reads the entry
+        # compute_sudo: the display names only, whoever reads the entry; the
+        # people and the projects of both sides in one query each
+        (self.giver_id | self.receiver_id).mapped("display_name")
+        (self.giver_project_id | self.receiver_project_id).mapped("display_name")
         for entry in self:
             giver = entry.giver_id or entry.giver_project_id
             receiver = entry.receiver_id or entry.receiver_project_id

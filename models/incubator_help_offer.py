@@ -25,6 +25,10 @@ class IncubatorHelpOffer(models.Model):
         ondelete="cascade",
         default=lambda self: self.env.user.partner_id,
     )
+    # whoever reads the offer (the helper, the requesting side) reads the
+    # helper's name and the request's topic, and nothing else of them
+    helper_name = fields.Char(compute="_compute_helper_name", compute_sudo=True)
+    request_name = fields.Char(related="request_id.name", string="Request Topic")
     message = fields.Text(help="What the helper proposes.")
     hours = fields.Float(
         required=True, default=1.0, help="Hours of help the helper proposes."
@@ -49,6 +53,14 @@ class IncubatorHelpOffer(models.Model):
     company_id = fields.Many2one(
         related="request_id.company_id", store=True, index=True
     )
+    notified_date = fields.Datetime(
+        string="Requester Told On",
+        readonly=True,
+        copy=False,
+        groups="incubator_community.group_incubator_user",
+        help="When the requesting side was last told of this offer (at most "
+        "once a day).",
+    )
 
     _sql_constraints = [
         (
@@ -72,6 +84,12 @@ class IncubatorHelpOffer(models.Model):
                 request=offer.request_id.name or "",
             )
 
+    @api.depends("helper_id")
+    def _compute_helper_name(self):
+        # compute_sudo: the helper's name only
+        for offer in self:
+            offer.helper_name = offer.helper_id.name or ""
+
     @api.constrains("helper_id", "request_id")
     def _check_helper(self):
         for offer in self:
@@ -87,11 +105,15 @@ class IncubatorHelpOffer(models.Model):
                 )
 
     def action_accept(self):
+        """The requester side or staff accepts the offer (see
+        ``incubator.help.request.action_accept_offer``, which checks them)."""
         self.ensure_one()
+        self.check_access("read")
         return self.request_id.action_accept_offer(self)
 
     def action_decline(self):
         """The requester side or staff declines proposed offers."""
+        self.check_access("read")
         for offer in self:
             offer.request_id._incubator_check_requester_rights()
         # sudo: rights checked above; the offers belong to the helpers
@@ -100,13 +122,10 @@ class IncubatorHelpOffer(models.Model):
 
     def action_withdraw(self):
         """The helper (or staff) withdraws an offer not accepted yet."""
+        self.check_access("read")
         partner = self.env.user.partner_id
-        is_staff = self.env.su or self.env.user.has_group(
-            "incubator_community.group_incubator_user"
-        )
-        for offer in self:
-            offer.check_access("read")
-            if not is_staff and offer.helper_id != partner:
+        if not self.env.user.has_group("incubator_community.group_incubator_user"):
+            if self.filtered(lambda offer: offer.helper_id != partner):
                 raise AccessError(
                     self.env._("Only the helper can withdraw their offer.")
                 )
