@@ -973,12 +973,18 @@ class IncubatorHelpRequest(models.Model):
 
     @api.model
     def _incubator_parse_hours(self, hours, maximum=200.0):
+        """``hours`` as a float in ]0, maximum], from a number or a typed
+        string; a UserError for anything else (RPC sends lists, dicts...)."""
+        if isinstance(hours, bool) or not isinstance(hours, (int, float, str)):
+            hours = None
         try:
             hours = float(hours)
         except (TypeError, ValueError):
             hours = None
         if hours is None or not math.isfinite(hours):
             raise UserError(self.env._("The hours must be a number, e.g. 1.5."))
+        if hours <= 0 and not math.isfinite(maximum):
+            raise UserError(self.env._("The hours must be more than 0."))
         if hours <= 0 or hours > maximum:
             raise UserError(
                 self.env._(
