@@ -22,6 +22,9 @@ REVERSAL_FIELDS = ("reversed_id", "reversal_reason", "reversal_ids")
 # The "please confirm" e-mail leaves at most once a day per entry, whoever
 # asks for it, so that nobody floods a member's inbox
 CONFIRMATION_REQUEST_DELAY = timedelta(days=1)
+# Bookkeeping of the module, written in SQL by the e-mail itself: nobody
+# resets it through the ORM to e-mail the receiver again
+MODULE_ONLY_FIELDS = ("confirmation_requested_date",)
 # Scope of the signature of the confirmation links (see _get_confirm_token)
 CONFIRM_TOKEN_SCOPE = "incubator_community.contribution_confirm"
 # What a reason (dispute, cancellation, reversal) may hold
@@ -318,6 +321,8 @@ class IncubatorContribution(models.Model):
         """Whoever creates (through any path, in sudo mode too): only the
         community administrators set the reversal fields, and nobody records a
         confirmed entry they give themselves."""
+        if any(fname in vals for vals in vals_list for fname in MODULE_ONLY_FIELDS):
+            raise AccessError(self._module_only_message())
         if any(vals.get(fname) for vals in vals_list for fname in REVERSAL_FIELDS):
             self._check_manager(
                 self.env._(
@@ -338,6 +343,8 @@ class IncubatorContribution(models.Model):
         """Whoever writes (through any path, in sudo mode too): the reversal
         fields are the community administrators', a confirmed entry is frozen,
         and the giver never confirms their own entry."""
+        if any(fname in vals for fname in MODULE_ONLY_FIELDS):
+            raise AccessError(self._module_only_message())
         if any(fname in vals for fname in REVERSAL_FIELDS):
             self._check_manager(
                 self.env._(
@@ -600,9 +607,15 @@ class IncubatorContribution(models.Model):
         return True
 
     def action_open_dispute_wizard(self):
+        """The dispute wizard's action (no effect: the wizard's
+        ``action_apply`` calls :meth:`action_dispute`, which checks)."""
+        self.check_access("read")
         return self._open_reason_wizard("dispute")
 
     def action_open_reverse_wizard(self):
+        """The reversal wizard's action (no effect: the wizard's
+        ``action_apply`` calls :meth:`action_reverse`, which checks)."""
+        self.check_access("read")
         return self._open_reason_wizard("reverse")
 
     @api.model
@@ -786,6 +799,13 @@ class IncubatorContribution(models.Model):
     def _check_draft(self, message):
         if self.filtered(lambda c: c.state != "draft"):
             raise UserError(message)
+
+    @api.model
+    def _module_only_message(self):
+        return self.env._(
+            "The date of the last confirmation request is kept by the e-mail "
+            "itself: it cannot be changed."
+        )
 
     @api.model
     def _giver_cannot_answer_message(self):
@@ -1015,7 +1035,16 @@ class IncubatorContribution(models.Model):
         )
         if not to_ask_sudo:
             return self.browse()
-        to_ask_sudo.write({"confirmation_requested_date": now})
+        # SQL: the field is the module's bookkeeping, out of reach of write()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE incubator_contribution SET confirmation_requested_date = %s "
+                "WHERE id IN %s",
+                now,
+                tuple(to_ask_sudo.ids),
+            )
+        )
+        to_ask_sudo.invalidate_recordset(["confirmation_requested_date"])
         for entry in to_ask_sudo:
             # The link holds the token that confirms the entry without signing
             # in: the e-mail stays out of the entry's messages (where the giver

@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 
@@ -79,11 +79,10 @@ class IncubatorHelpMatch(models.TransientModel):  # pylint: disable=no-wizard-in
                 raise UserError(
                     self.env._("The help request %s is no longer open.", request.name)
                 )
-            # sudo: who was invited is the staff's own bookkeeping
-            request_sudo = request.sudo()
-            if match.partner_id in request_sudo.invited_partner_ids:
+            # once per candidate and request, whoever invites and however
+            # often the ranking is made again
+            if not request._incubator_mark_invited(match.partner_id):
                 continue
-            request_sudo.invited_partner_ids = [Command.link(match.partner_id.id)]
             body = Markup("<p>%s</p>") % self.env._(
                 "Hello %(name)s, your skills match the help request "
                 "%(topic)s: could you offer your help?",

@@ -1,6 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import SQL
+
+# the requester hears of a helper's offer at most once a day (offering again,
+# withdrawing and offering again... never floods their inbox)
+OFFER_NOTIFICATION_DELAY = timedelta(days=1)
 
 
 class IncubatorHelpOffer(models.Model):
@@ -89,6 +96,45 @@ class IncubatorHelpOffer(models.Model):
         # compute_sudo: the helper's name only
         for offer in self:
             offer.helper_name = offer.helper_id.name or ""
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any("notified_date" in vals for vals in vals_list):
+            raise AccessError(self._incubator_notified_message())
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "notified_date" in vals:
+            raise AccessError(self._incubator_notified_message())
+        return super().write(vals)
+
+    @api.model
+    def _incubator_notified_message(self):
+        return self.env._(
+            "When the requester was told of an offer is kept by the notification "
+            "itself: it cannot be changed."
+        )
+
+    def _incubator_mark_notified(self):
+        """Record that the requesting side is told of this offer now, unless
+        they were told less than a day ago (then return False). SQL: the field
+        is out of reach of create() and write(), so that nobody resets it."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE incubator_help_offer SET notified_date = %s WHERE id = %s "
+                "AND (notified_date IS NULL OR notified_date <= %s "
+                "OR notified_date > %s) RETURNING id",
+                now,
+                self.id,
+                now - OFFER_NOTIFICATION_DELAY,
+                now,
+            )
+        )
+        updated = bool(self.env.cr.fetchone())
+        self.invalidate_recordset(["notified_date"])
+        return updated
 
     @api.constrains("helper_id", "request_id")
     def _check_helper(self):

@@ -6,14 +6,12 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
 STAFF_GROUP = "incubator_community.group_incubator_user"
 # what a member types in a help request or an offer
 TEXT_MAX_LENGTH = 5000
-# the requester hears of a helper's offer at most once a day (offering again,
-# withdrawing and offering again... never floods their inbox)
-OFFER_NOTIFICATION_DELAY = timedelta(days=1)
 
 
 class IncubatorHelpRequest(models.Model):
@@ -272,6 +270,8 @@ class IncubatorHelpRequest(models.Model):
         """Members who are not staff ask for themselves or one of their
         projects, and set no workflow field: checked whoever creates (sudo
         mode included, e.g. the webinar's "ask the speaker")."""
+        if any("invited_partner_ids" in vals for vals in vals_list):
+            raise AccessError(self._incubator_invited_message())
         if not self.env.user.has_group(STAFF_GROUP):
             self._incubator_check_portal_create(vals_list)
         requests = super().create(vals_list)
@@ -280,6 +280,36 @@ class IncubatorHelpRequest(models.Model):
             if requester:
                 group.sudo().message_subscribe(partner_ids=requester.ids)
         return requests
+
+    def write(self, vals):
+        if "invited_partner_ids" in vals:
+            raise AccessError(self._incubator_invited_message())
+        return super().write(vals)
+
+    @api.model
+    def _incubator_invited_message(self):
+        return self.env._(
+            "Who was invited to help is kept by the invitations themselves: it "
+            "cannot be changed."
+        )
+
+    def _incubator_mark_invited(self, partner):
+        """Record that ``partner`` was invited to help on this request (SQL:
+        the field is out of reach of create() and write(), so that nobody
+        resets it to invite them again). Return False if they already were."""
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO incubator_help_request_invited_rel "
+                "(request_id, partner_id) VALUES (%s, %s) "
+                "ON CONFLICT DO NOTHING RETURNING request_id",
+                self.id,
+                partner.id,
+            )
+        )
+        inserted = bool(self.env.cr.fetchone())
+        self.invalidate_recordset(["invited_partner_ids"])
+        return inserted
 
     @api.model
     def _create_from_portal(self, vals):
@@ -352,10 +382,7 @@ class IncubatorHelpRequest(models.Model):
                 .sudo()
                 .create({**vals, "request_id": self.id, "helper_id": partner.id})
             )
-        now = fields.Datetime.now()
-        last = offer_sudo.notified_date
-        if not last or last > now or last <= now - OFFER_NOTIFICATION_DELAY:
-            offer_sudo.notified_date = now
+        if offer_sudo._incubator_mark_notified():
             self.sudo()._incubator_notify_offer(offer_sudo)
         return offer_sudo.sudo(False)
 
@@ -499,7 +526,9 @@ class IncubatorHelpRequest(models.Model):
         return action
 
     def action_view_contribution(self):
+        """The ledger entry of the request (no effect)."""
         self.ensure_one()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "res_model": "incubator.contribution",
@@ -508,7 +537,9 @@ class IncubatorHelpRequest(models.Model):
         }
 
     def action_view_offers(self):
+        """The offers of the request (no effect)."""
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "incubator_community.incubator_help_offer_action"
         )

@@ -120,7 +120,9 @@ class ResPartner(models.Model):
         return res
 
     def action_view_incubator_projects(self):
+        """The projects of the contact (no effect)."""
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "incubator_community.incubator_project_action"
         )

@@ -436,6 +436,48 @@ class TestContribution(IncubatorLedgerCommon):
                 entry.with_user(self.user_manager).action_reverse(reason)
         self.assertFalse(entry.reversal_ids)
 
+    def test_reason_wizard_checks_through_the_entries(self):
+        """The wizard's action_apply runs the entries' public methods: staff
+        dispute but do not reverse; nobody disputes their own gift."""
+        confirmed = self._entry(self.partner_a, self.partner_b, state="confirmed")
+        Wizard = self.env["incubator.contribution.reason.wizard"]
+        wizard = Wizard.with_user(self.user_staff).create(
+            {
+                "contribution_ids": [Command.set(confirmed.ids)],
+                "action": "reverse",
+                "reason": "Staff tries",
+            }
+        )
+        with self.assertRaises(AccessError):
+            wizard.action_apply()
+        self.assertFalse(confirmed.reversal_ids)
+        own = self._entry(self.user_staff.partner_id, self.partner_b)
+        wizard = Wizard.with_user(self.user_staff).create(
+            {
+                "contribution_ids": [Command.set(own.ids)],
+                "action": "dispute",
+                "reason": "Mine",
+            }
+        )
+        with self.assertRaises(AccessError):
+            wizard.action_apply()
+        self.assertEqual(own.state, "draft")
+        # portal users and coaches have no wizard at all
+        coach = new_test_user(
+            self.env,
+            login="wizard_coach",
+            groups="hr_timesheet.group_hr_timesheet_user",
+        )
+        for user in (self.user_portal_a, coach):
+            with self.assertRaises(AccessError):
+                Wizard.with_user(user).create(
+                    {
+                        "contribution_ids": [Command.set(own.ids)],
+                        "action": "dispute",
+                        "reason": "x",
+                    }
+                )
+
     def test_reversal_of_an_entry_received_by_a_project(self):
         entry = self._entry(self.partner_a, self.project_b, hours=4, state="confirmed")
         self.assertEqual(self.project_b.incubator_hours_received, 4)
@@ -619,6 +661,21 @@ class TestContribution(IncubatorLedgerCommon):
         with freeze_time("2025-03-11 09:01:00"):
             entry.with_user(self.user_staff).action_request_confirmation()
         self.assertEqual(len(self._confirmation_mail(entry)), 2)
+        # nobody resets the date to ask again, in sudo mode neither
+        for user in (self.user_staff, self.user_manager):
+            for record in (entry.with_user(user), entry.with_user(user).sudo()):
+                with self.assertRaises(AccessError):
+                    record.write({"confirmation_requested_date": False})
+        with self.assertRaises(AccessError):
+            self.Contribution.with_user(self.user_staff).create(
+                {
+                    "giver_id": self.partner_a.id,
+                    "receiver_id": self.partner_b.id,
+                    "hours": 1,
+                    "kind_id": self.kind_coaching.id,
+                    "confirmation_requested_date": "2000-01-01 00:00:00",
+                }
+            )
         # a confirmed entry is never asked for
         entry.with_user(self.user_portal_b).action_confirm()
         with self.assertRaises(UserError):

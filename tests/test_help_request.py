@@ -554,6 +554,13 @@ class TestHelpRequestCallers(HelpRequestCommon):
         with freeze_time("2026-03-11 10:01:00"):
             request_b.action_offer("Tomorrow", 2)
         self.assertEqual(len(self._offer_mails(self.partner_a)), 2)
+        # nobody resets the date to notify again, staff in sudo mode neither
+        for record in (
+            offer.with_user(self.user_staff),
+            offer.with_user(self.user_staff).sudo(),
+        ):
+            with self.assertRaises(AccessError):
+                record.write({"notified_date": False})
         # garbage for a message: refused with a message
         for message in (42, ["x"], {"a": 1}, "x" * 6000):
             with self.assertRaises(UserError):
@@ -656,3 +663,11 @@ class TestHelpMatchInvite(HelpRequestCommon):
         self.assertTrue(match.invited)
         match.with_user(self.user_staff).action_invite()
         self.assertEqual(len(invitations()), 1)
+        # nobody clears the list to invite them again
+        for record in (
+            self.request.with_user(self.user_staff),
+            self.request.with_user(self.user_manager).sudo(),
+        ):
+            with self.assertRaises(AccessError):
+                record.write({"invited_partner_ids": [Command.clear()]})
+        self.assertIn(candidate, self.request.invited_partner_ids)
