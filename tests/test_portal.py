@@ -1096,6 +1096,13 @@ class TestAttackGiverConfirmsOwnGift(RpcCallerMixin, IncubatorPortalCommon):
     token is unreadable, the token alone confirms nothing, and the giver never
     confirms or disputes, by any route."""
 
+    def _link_token(self, entry):
+        """The token of the receiver's e-mail link (before issue 12, the
+        access token itself: so that this test runs on the old code too)."""
+        if hasattr(entry, "_get_confirm_token"):
+            return entry._get_confirm_token()
+        return entry.sudo()._portal_ensure_token()
+
     def _declare_seven_hours(self):
         self._login(self.user_portal_a)
         response = self._post(
@@ -1130,7 +1137,7 @@ class TestAttackGiverConfirmsOwnGift(RpcCallerMixin, IncubatorPortalCommon):
         entry = self._declare_seven_hours()
         # the receiver's e-mail is out: the entry has its token
         self.assertTrue(entry.access_token)
-        secrets = (entry.access_token, entry._get_confirm_token())
+        secrets = (entry.access_token, self._link_token(entry))
         self._login(self.user_portal_a)
         for context in ({}, {"incubator_webinar_token": True, "active_test": False}):
             self._assert_token_unreadable(
@@ -1146,7 +1153,7 @@ class TestAttackGiverConfirmsOwnGift(RpcCallerMixin, IncubatorPortalCommon):
     def test_giver_cannot_confirm_with_the_real_token(self):
         entry = self._declare_seven_hours()
         token = entry.access_token  # as superuser: the worst case, it leaked
-        link_token = entry._get_confirm_token()  # the one of the receiver's e-mail
+        link_token = self._link_token(entry)  # the one of the receiver's e-mail
         base = f"/my/contributions/{entry.id}"
         # from an anonymous session, the access token opens nothing
         self._login(None)
@@ -1224,7 +1231,7 @@ class TestAttackGiverConfirmsOwnGift(RpcCallerMixin, IncubatorPortalCommon):
         entry = help_request.contribution_id
         self.assertEqual((entry.giver_id, entry.state), (self.partner_a, "draft"))
         help_request._portal_ensure_token()
-        entry_secrets = (entry.access_token, entry._get_confirm_token())
+        entry_secrets = (entry.access_token, self._link_token(entry))
         request_secrets = (help_request.access_token,)
         coach = new_test_user(
             self.env,
