@@ -110,9 +110,7 @@ class IncubatorHelpRequest(models.Model):
         readonly=True,
         help="Peer whose offer was accepted.",
     )
-    helper_name = fields.Char(
-        string="Helper Name", compute="_compute_helper_name", compute_sudo=True
-    )
+    helper_name = fields.Char(compute="_compute_helper_name", compute_sudo=True)
     contribution_id = fields.Many2one(
         "incubator.contribution",
         copy=False,
