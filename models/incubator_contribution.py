@@ -333,7 +333,7 @@ class IncubatorContribution(models.Model):
         partner_id = self.env.user.partner_id.id
         for vals in vals_list:
             if vals.get("state") == "confirmed":
-                if vals.get("giver_id") == partner_id:
+                if self._declare_int(vals.get("giver_id")) == partner_id:
                     raise AccessError(self._giver_cannot_answer_message())
                 vals.setdefault("confirmed_by_id", self.env.uid)
                 vals.setdefault("confirmed_date", now)
@@ -775,7 +775,12 @@ class IncubatorContribution(models.Model):
 
     @api.model
     def _declare_int(self, value):
-        """An id as typed in a form, or False."""
+        """An id as typed in a form or sent through RPC (a number, a string,
+        a record, an (id, name) pair), or False."""
+        if isinstance(value, models.BaseModel):
+            return value[:1].id
+        if isinstance(value, (list, tuple)) and value:
+            value = value[0]
         try:
             return int(value or 0)
         except (TypeError, ValueError):

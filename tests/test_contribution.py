@@ -703,17 +703,23 @@ class TestContribution(IncubatorLedgerCommon):
                     with self.assertRaises(AccessError):
                         call()
                 self.assertEqual(entry.state, "draft")
-                # nor do they record a confirmed gift of their own
-                with self.assertRaises(AccessError):
-                    self.Contribution.with_user(user).sudo().create(
-                        {
-                            "giver_id": user.partner_id.id,
-                            "receiver_id": self.partner_b.id,
-                            "hours": 1,
-                            "kind_id": self.kind_coaching.id,
-                            "state": "confirmed",
-                        }
-                    )
+                # nor do they record a confirmed gift of their own, however
+                # the giver is written
+                for giver in (
+                    user.partner_id.id,
+                    str(user.partner_id.id),
+                    (user.partner_id.id, "me"),
+                ):
+                    with self.assertRaises(AccessError):
+                        self.Contribution.with_user(user).sudo().create(
+                            {
+                                "giver_id": giver,
+                                "receiver_id": self.partner_b.id,
+                                "hours": 1,
+                                "kind_id": self.kind_coaching.id,
+                                "state": "confirmed",
+                            }
+                        )
                 # the giver withdraws their own declaration, though
                 as_giver.action_cancel()
                 self.assertEqual(entry.state, "cancelled")
