@@ -134,6 +134,17 @@ class TestPortalContributions(IncubatorPortalCommon):
         for entry in (self.entry_b_to_a, self.entry_a_to_b, self.entry_b_to_project_a):
             self.assertNotIn(self._row_marker(entry), response.text)
 
+    def test_archived_project_entries_stay_in_the_history(self):
+        """The pages read as the member: the record rules keep the entries of
+        their archived projects readable."""
+        self.project_a.active = False
+        self._login(self.user_portal_a)
+        response = self.url_open("/my/contributions")
+        self.assertIn(self._row_marker(self.entry_b_to_project_a), response.text)
+        response = self.url_open(f"/my/contributions/{self.entry_b_to_project_a.id}")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("B to project A", response.text)
+
     def test_list_filters(self):
         self._login(self.user_portal_a)
         response = self.url_open("/my/contributions?filterby=to_confirm")
