@@ -8,6 +8,9 @@ from odoo.tools import SQL
 # the requester hears of a helper's offer at most once a day (offering again,
 # withdrawing and offering again... never floods their inbox)
 OFFER_NOTIFICATION_DELAY = timedelta(days=1)
+# bookkeeping of the e-mails, written in SQL by the e-mails themselves: nobody
+# resets it through the ORM to send them again
+MODULE_ONLY_FIELDS = ("notified_date", "accepted_notified")
 
 
 class IncubatorHelpOffer(models.Model):
@@ -68,6 +71,14 @@ class IncubatorHelpOffer(models.Model):
         help="When the requesting side was last told of this offer (at most "
         "once a day).",
     )
+    accepted_notified = fields.Boolean(
+        string="Helper Told of the Acceptance",
+        readonly=True,
+        copy=False,
+        groups="incubator_community.group_incubator_user",
+        help="The helper got the e-mail telling them their offer was accepted "
+        "(once per offer).",
+    )
 
     _sql_constraints = [
         (
@@ -99,20 +110,20 @@ class IncubatorHelpOffer(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if any("notified_date" in vals for vals in vals_list):
+        if any(fname in vals for vals in vals_list for fname in MODULE_ONLY_FIELDS):
             raise AccessError(self._incubator_notified_message())
         return super().create(vals_list)
 
     def write(self, vals):
-        if "notified_date" in vals:
+        if any(fname in vals for fname in MODULE_ONLY_FIELDS):
             raise AccessError(self._incubator_notified_message())
         return super().write(vals)
 
     @api.model
     def _incubator_notified_message(self):
         return self.env._(
-            "When the requester was told of an offer is kept by the notification "
-            "itself: it cannot be changed."
+            "Who was told of an offer, and when, is kept by the notifications "
+            "themselves: it cannot be changed."
         )
 
     def _incubator_mark_notified(self):
@@ -134,6 +145,22 @@ class IncubatorHelpOffer(models.Model):
         )
         updated = bool(self.env.cr.fetchone())
         self.invalidate_recordset(["notified_date"])
+        return updated
+
+    def _incubator_mark_accepted_notified(self):
+        """Record that the helper is told their offer was accepted, unless
+        they already were (then return False): one e-mail per offer, however
+        often a request is cancelled, reopened and matched again."""
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE incubator_help_offer SET accepted_notified = TRUE "
+                "WHERE id = %s AND accepted_notified IS NOT TRUE RETURNING id",
+                self.id,
+            )
+        )
+        updated = bool(self.env.cr.fetchone())
+        self.invalidate_recordset(["accepted_notified"])
         return updated
 
     @api.constrains("helper_id", "request_id")

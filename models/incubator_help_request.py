@@ -419,7 +419,8 @@ class IncubatorHelpRequest(models.Model):
             "incubator_community.mail_template_help_offer_accepted",
             raise_if_not_found=False,
         )
-        if template:
+        # once per offer, however often the request is cancelled and reopened
+        if template and offer_sudo._incubator_mark_accepted_notified():
             template.sudo().send_mail(
                 self.id, email_layout_xmlid="mail.mail_notification_light"
             )

@@ -566,6 +566,25 @@ class TestHelpRequestCallers(HelpRequestCommon):
             with self.assertRaises(UserError):
                 request_b.action_offer(message, 2)
 
+    def test_accepted_mail_once_per_offer(self):
+        """Accepting, cancelling, reopening and accepting again: the helper
+        hears of the acceptance once."""
+        offer = self.request.with_user(self.user_portal_b).action_offer("Me", 2)
+        as_staff = self.request.with_user(self.user_staff)
+        for idx in range(3):
+            as_staff.action_accept_offer(offer)
+            as_staff.action_cancel()
+            as_staff.action_reopen()
+            self.request.with_user(self.user_portal_b).action_offer(f"Again {idx}", 2)
+        mails = self._mails_to(self.partner_b, "incubator.help.request").filtered(
+            lambda mail: "accepted your offer" in str(mail.body_html)
+        )
+        self.assertEqual(len(mails), 1)
+        with self.assertRaises(AccessError):
+            offer.with_user(self.user_manager).sudo().write(
+                {"accepted_notified": False}
+            )
+
     def test_staff_methods_refused_to_others(self):
         coach = new_test_user(
             self.env,
