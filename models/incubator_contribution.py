@@ -59,6 +59,34 @@ SOURCE_MODELS = (
 )
 
 
+def portal_url_without_token(
+    access_url,
+    suffix=None,
+    report_type=None,
+    download=None,
+    query_string=None,
+    anchor=None,
+):
+    """``portal.mixin.get_portal_url`` without the access token, for the
+    models whose token is nobody's business but the system's. Arguments that
+    are not text (anything may come through RPC) are left out."""
+
+    def text(value):
+        return value if isinstance(value, str) else ""
+
+    query = "".join(
+        (
+            f"&report_type={text(report_type)}" if text(report_type) else "",
+            "&download=true" if download is True else "",
+            text(query_string),
+        )
+    )
+    url = access_url + text(suffix)
+    if query:
+        url += "?" + query.lstrip("&")
+    return url + (f"#{text(anchor)}" if text(anchor) else "")
+
+
 class IncubatorContribution(models.Model):
     _name = "incubator.contribution"
     _description = "Contribution of Time"
@@ -438,17 +466,9 @@ class IncubatorContribution(models.Model):
         whoever reads the entry calls it). The receiver's e-mail link comes
         from :meth:`_get_confirm_url`."""
         self.ensure_one()
-        query = "".join(
-            (
-                f"&report_type={report_type}" if report_type else "",
-                "&download=true" if download else "",
-                query_string or "",
-            )
+        return portal_url_without_token(
+            self.access_url, suffix, report_type, download, query_string, anchor
         )
-        url = self.access_url + (suffix or "")
-        if query:
-            url += "?" + query.lstrip("&")
-        return url + (f"#{anchor}" if anchor else "")
 
     def _get_share_url(
         self, redirect=False, signup_partner=False, pid=None, share_token=True

@@ -9,6 +9,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
+from .incubator_contribution import portal_url_without_token
+
 STAFF_GROUP = "incubator_community.group_incubator_user"
 # what a member types in a help request or an offer
 TEXT_MAX_LENGTH = 5000
@@ -208,17 +210,9 @@ class IncubatorHelpRequest(models.Model):
         """The request's page, never with its access token (a public method:
         whoever reads the request calls it)."""
         self.ensure_one()
-        query = "".join(
-            (
-                f"&report_type={report_type}" if report_type else "",
-                "&download=true" if download else "",
-                query_string or "",
-            )
+        return portal_url_without_token(
+            self.access_url, suffix, report_type, download, query_string, anchor
         )
-        url = self.access_url + (suffix or "")
-        if query:
-            url += "?" + query.lstrip("&")
-        return url + (f"#{anchor}" if anchor else "")
 
     def _get_share_url(
         self, redirect=False, signup_partner=False, pid=None, share_token=True

@@ -755,6 +755,13 @@ class TestContribution(IncubatorLedgerCommon):
                     as_user.get_portal_url(), f"/my/contributions/{entry.id}"
                 )
         self.assertNotIn(entry.access_token, entry.get_portal_url(query_string="&x=1"))
+        # garbage from RPC is left out, never an error
+        self.assertEqual(
+            entry.with_user(self.user_portal_a).get_portal_url(
+                suffix=42, report_type=["x"], query_string={"a": 1}, anchor=None
+            ),
+            f"/my/contributions/{entry.id}",
+        )
 
     def test_get_by_access_token(self):
         entry = self._entry(self.partner_b, self.partner_a)
