@@ -3,9 +3,12 @@
 ledger: balance, history, confirmations, declarations) and
 ``/my/help-requests`` (ask for help, offer help, accept an offer, mark done).
 
-Every record a page shows is found with a domain narrowed to the caller (their
-partner and the projects of their team) or, for the e-mail link of one entry,
-with its access token; only then is it read with ``sudo()``.
+Pages read the caller's records as the caller: the record rules decide (the
+entries they give or receive, their projects, the requests they may see), the
+domains below only sort them into the lists of a page. The names of the other
+people come through fields of the records (``giver_name``, ``helper_name``...).
+The one thing read as superuser is the entry of an e-mail link, which the model
+finds from its token (``incubator.contribution._get_by_access_token``).
 """
 
 import math
@@ -14,10 +17,10 @@ from urllib.parse import urlencode
 from werkzeug.exceptions import NotFound
 
 from odoo import fields, http
-from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 from odoo.osv import expression
-from odoo.tools import consteq, email_normalize
+from odoo.tools import email_normalize
 from odoo.tools.misc import formatLang
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
@@ -62,43 +65,42 @@ class IncubatorPortal(CustomerPortal):
         if not wanted:
             return values
         partner = request.env.user.partner_id
-        project_ids = self._get_my_incubator_projects_sudo(partner).ids
-        # sudo: every domain below is narrowed to the caller's partner and the
-        # projects of their team
-        contributions_sudo = request.env["incubator.contribution"].sudo()
+        project_ids = self._get_my_incubator_projects(partner).ids
+        # as the caller: the record rules let them count their own entries and
+        # requests only
+        Contribution = request.env["incubator.contribution"]
         if "incubator_contribution_count" in wanted:
-            values["incubator_contribution_count"] = contributions_sudo.search_count(
+            values["incubator_contribution_count"] = Contribution.search_count(
                 self._get_my_contributions_domain(partner, project_ids)
             )
         if "incubator_contribution_to_confirm_count" in wanted:
             values["incubator_contribution_to_confirm_count"] = (
-                contributions_sudo.search_count(
+                Contribution.search_count(
                     self._get_contributions_to_confirm_domain(partner, project_ids)
                 )
             )
         if "incubator_help_request_count" in wanted:
-            help_requests_sudo = request.env["incubator.help.request"].sudo()
-            values["incubator_help_request_count"] = help_requests_sudo.search_count(
+            HelpRequest = request.env["incubator.help.request"]
+            values["incubator_help_request_count"] = HelpRequest.search_count(
                 expression.AND(
                     [
                         self._get_my_help_requests_domain(partner, project_ids),
                         [("state", "in", ("open", "matched"))],
                     ]
                 )
-            ) + len(self._get_offerable_help_requests_sudo(partner))
+            ) + len(self._get_offerable_help_requests(partner))
         return values
 
     # ------------------------------------------------------------
     # DOMAINS (narrowed to the caller)
     # ------------------------------------------------------------
 
-    def _get_my_incubator_projects_sudo(self, partner):
+    def _get_my_incubator_projects(self, partner):
         """Projects whose team includes ``partner``, archived ones included
-        (their past entries stay in the member's history)."""
-        # sudo: narrowed to the projects of the caller's team
+        (their past entries stay in the member's history), as the caller (the
+        record rules let members read the projects of their team)."""
         return (
             request.env["incubator.project"]
-            .sudo()
             .with_context(active_test=False)
             .search([("entrepreneur_ids", "in", partner.ids)])
         )
@@ -230,9 +232,9 @@ class IncubatorPortal(CustomerPortal):
         """Values of /my/contributions: balance, history (paged), form."""
         values = self._prepare_portal_layout_values()
         partner = request.env.user.partner_id
-        projects_sudo = self._get_my_incubator_projects_sudo(partner)
+        my_projects = self._get_my_incubator_projects(partner)
         searchbar_filters = self._get_contributions_searchbar_filters(
-            partner, projects_sudo.ids
+            partner, my_projects.ids
         )
         searchbar_sortings = self._get_contributions_searchbar_sortings()
         if filterby not in searchbar_filters:
@@ -241,13 +243,13 @@ class IncubatorPortal(CustomerPortal):
             sortby = "date"
         domain = expression.AND(
             [
-                self._get_my_contributions_domain(partner, projects_sudo.ids),
+                self._get_my_contributions_domain(partner, my_projects.ids),
                 searchbar_filters[filterby]["domain"],
             ]
         )
-        # sudo: the domain is narrowed to the entries of the caller
-        contributions_env_sudo = request.env["incubator.contribution"].sudo()
-        contribution_count = contributions_env_sudo.search_count(domain)
+        # as the caller: the record rules let them read their own entries
+        Contribution = request.env["incubator.contribution"]
+        contribution_count = Contribution.search_count(domain)
         pager = portal_pager(
             url="/my/contributions",
             url_args={"filterby": filterby, "sortby": sortby},
@@ -255,18 +257,15 @@ class IncubatorPortal(CustomerPortal):
             page=page,
             step=self._items_per_page,
         )
-        contributions_sudo = contributions_env_sudo.search(
+        contributions = Contribution.search(
             domain,
             order=searchbar_sortings[sortby]["order"],
             limit=self._items_per_page,
             offset=pager["offset"],
         )
-        # the names of both sides of every entry shown, in one query whatever
-        # the mix of givers and receivers
-        (contributions_sudo.giver_id | contributions_sudo.receiver_id).mapped("name")
         to_confirm_ids = set(
-            contributions_sudo.filtered_domain(
-                self._get_contributions_to_confirm_domain(partner, projects_sudo.ids)
+            contributions.filtered_domain(
+                self._get_contributions_to_confirm_domain(partner, my_projects.ids)
             ).ids
         )
         values.update(
@@ -274,8 +273,8 @@ class IncubatorPortal(CustomerPortal):
                 "page_name": "incubator_contributions",
                 "default_url": "/my/contributions",
                 "partner": partner,
-                "my_projects": projects_sudo.filtered("active"),
-                "contributions": contributions_sudo,
+                "my_projects": my_projects.filtered("active"),
+                "contributions": contributions,
                 "contribution_count": contribution_count,
                 "to_confirm_ids": to_confirm_ids,
                 "pager": pager,
@@ -296,62 +295,32 @@ class IncubatorPortal(CustomerPortal):
                 "today": fields.Date.to_string(fields.Date.context_today(partner)),
             }
         )
-        values.update(self._prepare_declaration_choices(partner, projects_sudo))
+        values.update(self._prepare_declaration_choices(partner, my_projects))
         return values
 
-    def _prepare_declaration_choices(self, partner, my_projects_sudo):
+    def _prepare_declaration_choices(self, partner, my_projects):
         """Projects and kinds the declaration form offers."""
         return {
-            "declarable_projects": self._get_declarable_projects_sudo(
-                partner, my_projects_sudo
-            ),
-            "contribution_kinds": self._get_declarable_kinds_sudo(),
+            "declarable_projects": self._get_declarable_projects(partner, my_projects),
+            "contribution_kinds": self._get_declarable_kinds(),
         }
 
-    def _get_declarable_projects_sudo(self, partner, my_projects_sudo):
+    def _get_declarable_projects(self, partner, my_projects):
         """Projects a member may declare time given to: the published projects
-        of the website's company, except their own."""
+        of the website's company, except their own (read as the caller: the
+        record rules let everybody read the published projects)."""
         domain = [
             ("is_published", "=", True),
             ("company_id", "in", [False, request.website.company_id.id]),
-            ("id", "not in", my_projects_sudo.ids),
+            ("id", "not in", my_projects.ids),
         ]
-        # sudo: published projects only, their public name is all that is shown
-        return (
-            request.env["incubator.project"]
-            .sudo()
-            .search_fetch(
-                domain, ["name"], order="name, id", limit=DECLARABLE_PROJECTS_LIMIT
-            )
+        return request.env["incubator.project"].search_fetch(
+            domain, ["name"], order="name, id", limit=DECLARABLE_PROJECTS_LIMIT
         )
 
-    def _get_declarable_kinds_sudo(self):
-        # sudo: kinds of contribution are configuration, the same for everybody
-        return (
-            request.env["incubator.contribution.kind"].sudo().search_fetch([], ["name"])
-        )
-
-    def _get_receiver_partner_sudo(self, email):
-        """The member of the community holding ``email`` (an entrepreneur, or
-        a contact with a user account), or an empty recordset. Other contacts
-        of the database are never receivers: a member cannot make the
-        community e-mail a supplier, nor learn who is in the address book."""
-        # sudo: narrowed to the members of the community with this exact
-        # address; only the id is used
-        return (
-            request.env["res.partner"]
-            .sudo()
-            .search(
-                [
-                    ("email_normalized", "=", email),
-                    "|",
-                    ("is_entrepreneur", "=", True),
-                    ("user_ids", "!=", False),
-                ],
-                order="is_entrepreneur desc, id",
-                limit=1,
-            )
-        )
+    def _get_declarable_kinds(self):
+        # as the caller: members read the kinds of contribution
+        return request.env["incubator.contribution.kind"].search_fetch([], ["name"])
 
     def _prepare_declaration_form_values(self, post):
         """What the person typed, cleaned and capped, echoed back on error."""
@@ -382,10 +351,10 @@ class IncubatorPortal(CustomerPortal):
         vals, errors = {}, {}
         if form["receiver_type"] == "project":
             project_id = _parse_id(form["receiver_project_id"])
-            projects_sudo = self._get_declarable_projects_sudo(
-                partner, self._get_my_incubator_projects_sudo(partner)
+            projects = self._get_declarable_projects(
+                partner, self._get_my_incubator_projects(partner)
             )
-            if project_id and project_id in projects_sudo.ids:
+            if project_id and project_id in projects.ids:
                 vals["receiver_project_id"] = project_id
             else:
                 errors["receiver_project_id"] = request.env._(
@@ -405,9 +374,13 @@ class IncubatorPortal(CustomerPortal):
                     "This is not a valid e-mail address: %s", email[:80]
                 )
             else:
-                receiver_sudo = self._get_receiver_partner_sudo(normalized)
-                if receiver_sudo:
-                    vals["receiver_id"] = receiver_sudo.id
+                # the model looks the members up (the address book is not the
+                # caller's): the id only
+                receiver = request.env["incubator.contribution"]._declare_find_receiver(
+                    normalized
+                )
+                if receiver:
+                    vals["receiver_id"] = receiver.id
                 else:
                     errors["receiver_email"] = request.env._(
                         "Nobody in the community has the e-mail address %s. "
@@ -425,7 +398,7 @@ class IncubatorPortal(CustomerPortal):
         else:
             vals["date"] = date
         kind_id = _parse_id(form["kind_id"])
-        if kind_id and kind_id in self._get_declarable_kinds_sudo().ids:
+        if kind_id and kind_id in self._get_declarable_kinds().ids:
             vals["kind_id"] = kind_id
         else:
             errors["kind_id"] = request.env._(
@@ -443,70 +416,46 @@ class IncubatorPortal(CustomerPortal):
     # CONTRIBUTIONS: ONE ENTRY
     # ------------------------------------------------------------
 
-    def _get_contribution_sudo(self, contribution_id, access_token=None):
-        """Return ``(contribution_sudo, access_mode)`` or raise NotFound.
+    def _get_contribution(self, contribution_id, access_token=None):
+        """Return ``(contribution, access_mode)`` or raise NotFound.
 
-        ``access_mode`` is ``participant`` (the caller gives or receives),
-        ``token`` (the access token of the e-mail sent to the receiver) or
-        ``reader`` (an internal user the ORM lets read it, e.g. staff).
-        Unknown and forbidden entries answer alike: no id enumeration.
+        ``access_mode`` is ``participant`` (the caller gives or receives: the
+        entry as the caller), ``token`` (the token of the e-mail sent to the
+        receiver: the entry as superuser, found by the model from the token)
+        or ``reader`` (an internal user the record rules let read it, e.g.
+        staff: the entry as the caller). Unknown and forbidden entries answer
+        alike: no id enumeration.
         """
         contribution_id = _parse_id(contribution_id)
         if not contribution_id:
             raise NotFound()
-        if not isinstance(access_token, str) or not access_token.isascii():
-            # tokens are ASCII; consteq() raises TypeError on anything else
-            access_token = None
         user = request.env.user
+        Contribution = request.env["incubator.contribution"]
         if not user._is_public():
             partner = user.partner_id
-            project_ids = self._get_my_incubator_projects_sudo(partner).ids
+            project_ids = self._get_my_incubator_projects(partner).ids
             domain = expression.AND(
                 [
                     [("id", "=", contribution_id)],
                     self._get_my_contributions_domain(partner, project_ids),
                 ]
             )
-            # sudo: narrowed to the one entry, if the caller takes part in it
-            contribution_sudo = (
-                request.env["incubator.contribution"].sudo().search(domain, limit=1)
+            contribution = Contribution.search(domain, limit=1)
+            if contribution:
+                return contribution, "participant"
+        if access_token:
+            # the model checks the token (constant-time): the entry as
+            # superuser, or nothing
+            contribution_sudo = Contribution._get_by_access_token(
+                contribution_id, access_token
             )
             if contribution_sudo:
-                return contribution_sudo, "participant"
-        if not access_token and user.share:
-            raise NotFound()
-        try:
-            # sudo (returned by the check): the ORM lets the caller read the
-            # entry, or the access token of this very entry is valid
-            contribution_sudo = self._document_check_access(
-                "incubator.contribution", contribution_id, access_token=access_token
-            )
-        except (AccessError, MissingError) as error:
-            raise NotFound() from error
-        if (
-            access_token
-            and contribution_sudo.access_token
-            and consteq(contribution_sudo.access_token, access_token)
-        ):
-            return contribution_sudo, "token"
+                return contribution_sudo, "token"
         if not user.share:
-            return contribution_sudo, "reader"
+            contribution = Contribution.search([("id", "=", contribution_id)], limit=1)
+            if contribution:
+                return contribution, "reader"
         raise NotFound()
-
-    def _get_contribution_actor(self, contribution_sudo, access_mode):
-        """The record the confirm/dispute methods run on.
-
-        Members and staff act as themselves: the model checks that they are
-        the receiver (or staff). The e-mail link acts with sudo: its token
-        proves the caller read the mail sent to the receiver. Either way the
-        record runs in the caller's environment (their user, their language),
-        not in the superuser's one ``_document_check_access`` returns.
-        """
-        contribution = contribution_sudo.with_env(request.env)
-        if access_mode == "token":
-            # sudo: the access token of this very entry was checked
-            return contribution.sudo()
-        return contribution
 
     @http.route(
         "/my/contributions/<int:contribution_id>",
@@ -518,7 +467,7 @@ class IncubatorPortal(CustomerPortal):
     )
     def portal_my_contribution(self, contribution_id, access_token=None, **kwargs):
         try:
-            contribution_sudo, access_mode = self._get_contribution_sudo(
+            contribution, access_mode = self._get_contribution(
                 contribution_id, access_token
             )
         except NotFound:
@@ -528,7 +477,7 @@ class IncubatorPortal(CustomerPortal):
                 )
             raise
         values = self._prepare_contribution_page_values(
-            contribution_sudo,
+            contribution,
             access_mode,
             access_token=access_token,
             message=kwargs.get("message"),
@@ -543,15 +492,20 @@ class IncubatorPortal(CustomerPortal):
         methods=["POST"],
     )
     def portal_contribution_confirm(self, contribution_id, access_token=None, **post):
-        contribution_sudo, access_mode = self._get_contribution_sudo(
+        contribution, access_mode = self._get_contribution(
             contribution_id, access_token
         )
+
+        def action(entry):
+            if access_mode == "token":
+                # the token stands for the receiver; the model refuses the giver
+                entry._confirm_with_token()
+            else:
+                # the model checks the caller is the receiver (or staff)
+                entry.action_confirm()
+
         return self._run_contribution_action(
-            contribution_sudo,
-            access_mode,
-            access_token,
-            lambda contribution: contribution.action_confirm(),
-            "confirmed",
+            contribution, access_mode, access_token, action, "confirmed"
         )
 
     @http.route(
@@ -564,7 +518,7 @@ class IncubatorPortal(CustomerPortal):
     def portal_contribution_dispute(
         self, contribution_id, access_token=None, reason=None, **post
     ):
-        contribution_sudo, access_mode = self._get_contribution_sudo(
+        contribution, access_mode = self._get_contribution(
             contribution_id, access_token
         )
         reason = _clean_text(reason, TEXT_MAX_LENGTH + 1)
@@ -575,11 +529,20 @@ class IncubatorPortal(CustomerPortal):
             error = request.env._(
                 "The reason is too long: %s characters at most.", TEXT_MAX_LENGTH
             )
+
+        def action(entry):
+            if access_mode == "token":
+                # the token stands for the receiver; the model refuses the giver
+                entry._dispute_with_token(reason)
+            else:
+                # the model checks the caller is the receiver (or staff)
+                entry.action_dispute(reason)
+
         return self._run_contribution_action(
-            contribution_sudo,
+            contribution,
             access_mode,
             access_token,
-            lambda contribution: contribution.action_dispute(reason),
+            action,
             "disputed",
             error=error,
             reason=reason,
@@ -587,7 +550,7 @@ class IncubatorPortal(CustomerPortal):
 
     def _run_contribution_action(
         self,
-        contribution_sudo,
+        contribution,
         access_mode,
         access_token,
         action,
@@ -595,8 +558,9 @@ class IncubatorPortal(CustomerPortal):
         error=None,
         reason="",
     ):
-        """Run ``action`` on the entry as the caller acts on it (see
-        ``_get_contribution_actor``), unless ``error`` already refuses the form.
+        """Run ``action`` on the entry (as the caller, or from the e-mail
+        token: see ``_get_contribution``), unless ``error`` already refuses the
+        form.
 
         Success redirects to the entry page with the confirmation ``message``;
         a refusal renders the page again with the error (and the typed
@@ -605,17 +569,17 @@ class IncubatorPortal(CustomerPortal):
         if not error:
             try:
                 with request.env.cr.savepoint():
-                    action(self._get_contribution_actor(contribution_sudo, access_mode))
+                    action(contribution)
             except UserError as exc:
                 error = exc.args[0]
             else:
                 return request.redirect(
                     self._get_contribution_url(
-                        contribution_sudo, access_mode, access_token, message=message
+                        contribution, access_mode, access_token, message=message
                     )
                 )
         values = self._prepare_contribution_page_values(
-            contribution_sudo,
+            contribution,
             access_mode,
             access_token=access_token,
             error=error,
@@ -623,17 +587,15 @@ class IncubatorPortal(CustomerPortal):
         )
         return request.render("incubator_community.portal_my_contribution", values)
 
-    def _get_contribution_url(
-        self, contribution_sudo, access_mode, access_token, **params
-    ):
+    def _get_contribution_url(self, contribution, access_mode, access_token, **params):
         if access_mode == "token":
             params["access_token"] = access_token
-        url = f"/my/contributions/{contribution_sudo.id}"
+        url = f"/my/contributions/{contribution.id}"
         return f"{url}?{urlencode(params)}" if params else url
 
     def _prepare_contribution_page_values(
         self,
-        contribution_sudo,
+        contribution,
         access_mode,
         access_token=None,
         message=None,
@@ -644,24 +606,29 @@ class IncubatorPortal(CustomerPortal):
         values = self._prepare_portal_layout_values()
         user = request.env.user
         partner = user.partner_id
-        can_answer = contribution_sudo.state == "draft"
+        is_giver = contribution.giver_id == partner
+        can_answer = contribution.state == "draft" and not is_giver
         if access_mode == "participant":
-            project_ids = self._get_my_incubator_projects_sudo(partner).ids
+            project_ids = self._get_my_incubator_projects(partner).ids
             can_answer = can_answer and bool(
-                contribution_sudo.filtered_domain(
+                contribution.filtered_domain(
                     self._get_contributions_to_confirm_domain(partner, project_ids)
                 )
+            )
+        elif access_mode == "reader":
+            can_answer = can_answer and user.has_group(
+                "incubator_community.group_incubator_user"
             )
         values.update(
             {
                 "page_name": "incubator_contribution",
-                "contribution": contribution_sudo,
+                "contribution": contribution,
                 "partner": partner,
                 "access_mode": access_mode,
                 # the token is only echoed back to whoever brought it
                 "access_token": access_token if access_mode == "token" else None,
                 "can_answer": can_answer,
-                "is_giver": contribution_sudo.giver_id == partner,
+                "is_giver": is_giver,
                 "contribution_states": self._get_selection_labels(
                     "incubator.contribution", "state"
                 ),
@@ -677,15 +644,12 @@ class IncubatorPortal(CustomerPortal):
     # HELP REQUESTS: LIST
     # ------------------------------------------------------------
 
-    def _get_offerable_help_requests_sudo(self, partner, limit=None):
+    def _get_offerable_help_requests(self, partner, limit=None):
         """Open requests of other members matching the caller's skills or
-        addressed to them, that they have not offered help on yet."""
-        # sudo: the method narrows to the open requests matching the caller's
-        # own skills (or addressed to them), never their own or their team's
-        return (
-            request.env["incubator.help.request"]
-            .sudo()
-            ._search_matching_open_requests(partner, limit=limit)
+        addressed to them, that they have not offered help on yet (searched as
+        the caller: the record rules let members read the open requests)."""
+        return request.env["incubator.help.request"]._search_matching_open_requests(
+            partner, limit=limit
         )
 
     @http.route(
@@ -708,55 +672,40 @@ class IncubatorPortal(CustomerPortal):
     )
     def portal_help_requests_digest(self, subscribe=None, **post):
         """Opt in or out of the weekly digest of matching help requests."""
-        # sudo: the caller's own contact, the only record written
-        partner_sudo = request.env.user.partner_id.sudo()
-        partner_sudo.incubator_digest_optout = subscribe != "1"
+        # the model writes the caller's own contact, the one field
+        request.env["res.partner"]._incubator_set_digest_optout(subscribe != "1")
         message = "digest_on" if subscribe == "1" else "digest_off"
         return request.redirect(f"/my/help-requests?message={message}")
 
     def _prepare_help_requests_values(self, message=None, **kwargs):
         """Values of /my/help-requests: the caller's requests (and their
-        projects'), the open ones matching their skills, their offers."""
+        projects'), the open ones matching their skills, their offers; read
+        as the caller."""
         values = self._prepare_portal_layout_values()
         partner = request.env.user.partner_id
-        projects_sudo = self._get_my_incubator_projects_sudo(partner)
-        # sudo: narrowed to the requests of the caller and of their projects
-        my_requests_sudo = (
-            request.env["incubator.help.request"]
-            .sudo()
-            .search(
-                self._get_my_help_requests_domain(partner, projects_sudo.ids),
-                order="id desc",
-                limit=self._items_per_page,
-            )
+        my_projects = self._get_my_incubator_projects(partner)
+        my_requests = request.env["incubator.help.request"].search(
+            self._get_my_help_requests_domain(partner, my_projects.ids),
+            order="id desc",
+            limit=self._items_per_page,
         )
-        # sudo: narrowed to the offers the caller made
-        my_offers_sudo = (
-            request.env["incubator.help.offer"]
-            .sudo()
-            .search(
-                [("helper_id", "=", partner.id)],
-                order="id desc",
-                limit=self._items_per_page,
-            )
+        my_offers = request.env["incubator.help.offer"].search(
+            [("helper_id", "=", partner.id)],
+            order="id desc",
+            limit=self._items_per_page,
         )
-        offerable_sudo = self._get_offerable_help_requests_sudo(
+        offerable = self._get_offerable_help_requests(
             partner, limit=MATCHING_REQUESTS_LIMIT
         )
-        # the names of all the people the page shows (helpers who offered,
-        # requesters), in one query
-        (
-            my_requests_sudo.offer_ids.helper_id
-            | my_requests_sudo.helper_id
-            | offerable_sudo.requester_id
-        ).mapped("name")
+        # the requests of both lists and their skills, read at once
+        (my_requests | offerable).mapped("skill_ids.name")
         values.update(
             {
                 "page_name": "incubator_help_requests",
                 "partner": partner,
-                "my_requests": my_requests_sudo,
-                "offerable_requests": offerable_sudo,
-                "my_offers": my_offers_sudo,
+                "my_requests": my_requests,
+                "offerable_requests": offerable,
+                "my_offers": my_offers,
                 "status_message": self._get_status_message(message),
             }
         )
@@ -777,19 +726,20 @@ class IncubatorPortal(CustomerPortal):
     # HELP REQUESTS: ONE REQUEST
     # ------------------------------------------------------------
 
-    def _get_help_request_sudo(self, request_id):
-        """The help request if the ORM lets the caller read it (their own, their
-        projects', those they help on, the open ones offered to everybody or
-        addressed to them), as sudo; else NotFound, unknown and forbidden
-        alike."""
+    def _get_help_request(self, request_id):
+        """The help request if the record rules let the caller read it (their
+        own, their projects', those they help on, the open ones offered to
+        everybody or addressed to them), as the caller; else NotFound, unknown
+        and forbidden alike."""
         request_id = _parse_id(request_id)
         if not request_id:
             raise NotFound()
-        try:
-            # sudo (returned by the check): the caller may read the request
-            return self._document_check_access("incubator.help.request", request_id)
-        except (AccessError, MissingError) as error:
-            raise NotFound() from error
+        help_request = request.env["incubator.help.request"].search(
+            [("id", "=", request_id)], limit=1
+        )
+        if not help_request:
+            raise NotFound()
+        return help_request
 
     @http.route(
         "/my/help-requests/<int:request_id>",
@@ -800,32 +750,33 @@ class IncubatorPortal(CustomerPortal):
         sitemap=False,
     )
     def portal_my_help_request(self, request_id, message=None, **kwargs):
-        request_sudo = self._get_help_request_sudo(request_id)
-        values = self._prepare_help_request_page_values(request_sudo, message=message)
+        help_request = self._get_help_request(request_id)
+        values = self._prepare_help_request_page_values(help_request, message=message)
         return request.render("incubator_community.portal_my_help_request", values)
 
     def _prepare_help_request_page_values(
-        self, request_sudo, message=None, form=None, error=None, **kwargs
+        self, help_request, message=None, form=None, error=None, **kwargs
     ):
         """Values of /my/help-requests/<id>. ``form`` and ``error``: what was
         typed in the form that failed, and why."""
         values = self._prepare_portal_layout_values()
         partner = request.env.user.partner_id
-        is_requester = partner in request_sudo._incubator_requester_partners()
-        my_offer_sudo = request_sudo.offer_ids.filtered(
+        is_requester = partner in help_request._incubator_requester_partners()
+        # the offers the caller may read: theirs, or all of their request's
+        my_offer = help_request.offer_ids.filtered(
             lambda offer: offer.helper_id == partner
         )
         values.update(
             {
                 "page_name": "incubator_help_request",
                 "partner": partner,
-                "help_request": request_sudo,
+                "help_request": help_request,
                 "is_requester": is_requester,
-                "is_helper": request_sudo.helper_id == partner,
-                "my_offer": my_offer_sudo,
-                "can_offer": request_sudo.state == "open"
-                and partner not in request_sudo._incubator_excluded_partners()
-                and request_sudo.addressed_to_id in (partner, partner.browse()),
+                "is_helper": help_request.helper_id == partner,
+                "my_offer": my_offer,
+                "can_offer": help_request.state == "open"
+                and partner not in help_request._incubator_excluded_partners()
+                and help_request.addressed_to_id in (partner, partner.browse()),
                 "status_message": self._get_status_message(message),
                 "form": form or {},
                 "error": error,
@@ -834,14 +785,14 @@ class IncubatorPortal(CustomerPortal):
         values.update(self._get_help_request_labels())
         return values
 
-    def _redirect_help_request(self, request_sudo, message):
+    def _redirect_help_request(self, help_request, message):
         return request.redirect(
-            f"/my/help-requests/{request_sudo.id}?{urlencode({'message': message})}"
+            f"/my/help-requests/{help_request.id}?{urlencode({'message': message})}"
         )
 
-    def _run_help_request_action(self, request_sudo, action, message, form, error=None):
-        """Run ``action`` on the request, in the caller's environment (the
-        model checks their rights), unless ``error`` already refuses the form.
+    def _run_help_request_action(self, help_request, action, message, form, error=None):
+        """Run ``action`` on the request, as the caller (the model checks
+        their rights), unless ``error`` already refuses the form.
 
         Success redirects to the request page with the confirmation
         ``message``; a refusal renders the page again with ``form`` (what was
@@ -850,13 +801,13 @@ class IncubatorPortal(CustomerPortal):
         if not error:
             try:
                 with request.env.cr.savepoint():
-                    action(request_sudo.with_env(request.env))
+                    action(help_request)
             except UserError as exc:
                 error = exc.args[0]
             else:
-                return self._redirect_help_request(request_sudo, message)
+                return self._redirect_help_request(help_request, message)
         values = self._prepare_help_request_page_values(
-            request_sudo, form=form, error=error
+            help_request, form=form, error=error
         )
         return request.render("incubator_community.portal_my_help_request", values)
 
@@ -868,7 +819,7 @@ class IncubatorPortal(CustomerPortal):
         methods=["POST"],
     )
     def portal_help_request_offer(self, request_id, **post):
-        request_sudo = self._get_help_request_sudo(request_id)
+        help_request = self._get_help_request(request_id)
         form = {
             "form": "offer",
             "message": _clean_text(post.get("message"), TEXT_MAX_LENGTH + 1),
@@ -880,7 +831,7 @@ class IncubatorPortal(CustomerPortal):
                 "The message is too long: %s characters at most.", TEXT_MAX_LENGTH
             )
         return self._run_help_request_action(
-            request_sudo,
+            help_request,
             # the model offers for the caller's own partner
             lambda help_request: help_request.action_offer(form["message"], hours),
             "offered",
@@ -896,23 +847,22 @@ class IncubatorPortal(CustomerPortal):
         methods=["POST"],
     )
     def portal_help_request_accept(self, request_id, offer_id=None, **post):
-        request_sudo = self._get_help_request_sudo(request_id)
+        help_request = self._get_help_request(request_id)
         try:
             # before looking at the offer: whoever is not on the requesting
             # side (nor staff) must not learn which offer ids the request has
-            request_sudo.with_env(request.env)._incubator_check_requester_rights()
+            help_request._incubator_check_requester_rights()
         except AccessError as error:
             raise NotFound() from error
         offer_id = _parse_id(offer_id)
-        offer_sudo = request_sudo.offer_ids.filtered(lambda offer: offer.id == offer_id)
-        if not offer_sudo:
+        # the offers of the request the caller reads (record rules)
+        offer = help_request.offer_ids.filtered(lambda offer: offer.id == offer_id)
+        if not offer:
             raise NotFound()
         return self._run_help_request_action(
-            request_sudo,
+            help_request,
             # the model checks the caller is on the requesting side
-            lambda help_request: help_request.action_accept_offer(
-                offer_sudo.with_env(request.env)
-            ),
+            lambda help_request: help_request.action_accept_offer(offer),
             "accepted",
             {"form": "accept"},
         )
@@ -925,7 +875,7 @@ class IncubatorPortal(CustomerPortal):
         methods=["POST"],
     )
     def portal_help_request_done(self, request_id, **post):
-        request_sudo = self._get_help_request_sudo(request_id)
+        help_request = self._get_help_request(request_id)
         form = {
             "form": "done",
             "hours": _clean_text(post.get("hours"), NUMBER_MAX_LENGTH + 1),
@@ -934,10 +884,10 @@ class IncubatorPortal(CustomerPortal):
         if form["hours"]:  # empty: the hours of the accepted offer
             hours, error = self._parse_hours(
                 form["hours"],
-                request_sudo._incubator_max_contribution_hours,
+                help_request._incubator_max_contribution_hours,
             )
         return self._run_help_request_action(
-            request_sudo,
+            help_request,
             # the model checks the caller is the requesting side or the helper
             lambda help_request: help_request.action_done(hours=hours),
             "done",
@@ -987,21 +937,19 @@ class IncubatorPortal(CustomerPortal):
                 "partner": partner,
                 "form": form,
                 "errors": errors,
-                "my_projects": self._get_my_incubator_projects_sudo(partner).filtered(
+                "my_projects": self._get_my_incubator_projects(partner).filtered(
                     "active"
                 ),
-                "skills": self._get_help_request_skills_sudo(),
+                "skills": self._get_help_request_skills(),
                 "today": fields.Date.to_string(fields.Date.context_today(partner)),
             }
         )
         return values
 
-    def _get_help_request_skills_sudo(self):
-        # sudo: the skill taxonomy is configuration, the same for everybody
-        return (
-            request.env["hr.skill"]
-            .sudo()
-            .search_fetch([], ["name", "skill_type_id"], order="skill_type_id, name")
+    def _get_help_request_skills(self):
+        # as the caller: members read the skill taxonomy
+        return request.env["hr.skill"].search_fetch(
+            [], ["name", "skill_type_id"], order="skill_type_id, name"
         )
 
     def _prepare_help_request_form_values(self, post):
@@ -1042,10 +990,8 @@ class IncubatorPortal(CustomerPortal):
             vals["description"] = form["description"]
         if form["requester_project_id"]:
             project_id = _parse_id(form["requester_project_id"])
-            projects_sudo = self._get_my_incubator_projects_sudo(partner).filtered(
-                "active"
-            )
-            if project_id and project_id in projects_sudo.ids:
+            my_projects = self._get_my_incubator_projects(partner).filtered("active")
+            if project_id and project_id in my_projects.ids:
                 vals["requester_project_id"] = project_id
             else:
                 errors["requester_project_id"] = request.env._(
@@ -1053,7 +999,7 @@ class IncubatorPortal(CustomerPortal):
                 )
         else:
             vals["requester_id"] = partner.id
-        skill_ids = set(self._get_help_request_skills_sudo().ids)
+        skill_ids = set(self._get_help_request_skills().ids)
         if any(skill_id not in skill_ids for skill_id in form["skill_ids"]):
             errors["skill_ids"] = request.env._("Choose the skills in the list.")
         elif not form["skill_ids"]:

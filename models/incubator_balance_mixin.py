@@ -71,13 +71,18 @@ class IncubatorBalanceMixin(models.AbstractModel):
         return {}
 
     def action_view_incubator_balance(self):
+        """The balance history (no effect; its name shows the record's name:
+        for whoever reads the record only)."""
         self.ensure_one()
+        self.check_access("read")
         return self.env["incubator.balance.line"]._incubator_history_action(
             [(self._incubator_balance_key, "=", self.id)], self.display_name
         )
 
     def action_view_incubator_contributions(self):
+        """The contributions of the record (no effect)."""
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "incubator_community.incubator_contribution_action"
         )

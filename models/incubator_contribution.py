@@ -1,15 +1,34 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
 from markupsafe import Markup
+from werkzeug.urls import url_encode
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL, email_normalize, format_duration
+from odoo.tools import SQL, consteq, email_normalize, format_duration
+from odoo.tools.misc import hmac as hmac_sign
+
+MANAGER_GROUP = "incubator_community.group_incubator_manager"
+STAFF_GROUP = "incubator_community.group_incubator_user"
 
 # Fields of a confirmed entry that may still change: its chatter, its
 # activities, its portal token and the list of entries reversing it.
 LEDGER_MUTABLE_FIELDS = {"access_token", "reversal_ids"}
 LEDGER_MUTABLE_PREFIXES = ("message_", "activity_")
+# Fields only the community administrators write (create and write)
+REVERSAL_FIELDS = ("reversed_id", "reversal_reason", "reversal_ids")
+# The "please confirm" e-mail leaves at most once a day per entry, whoever
+# asks for it, so that nobody floods a member's inbox
+CONFIRMATION_REQUEST_DELAY = timedelta(days=1)
+# Bookkeeping of the module, written in SQL by the e-mail itself: nobody
+# resets it through the ORM to e-mail the receiver again
+MODULE_ONLY_FIELDS = ("confirmation_requested_date",)
+# Scope of the signature of the confirmation links (see _get_confirm_token)
+CONFIRM_TOKEN_SCOPE = "incubator_community.contribution_confirm"
+# What a reason (dispute, cancellation, reversal) may hold
+REASON_MAX_LENGTH = 5000
 
 # Columns a database trigger freezes once an entry is confirmed, whatever
 # writes to the table (ORM, SQL, another module).
@@ -38,6 +57,34 @@ SOURCE_MODELS = (
     "account.analytic.line",
     "incubator.contribution",
 )
+
+
+def portal_url_without_token(
+    access_url,
+    suffix=None,
+    report_type=None,
+    download=None,
+    query_string=None,
+    anchor=None,
+):
+    """``portal.mixin.get_portal_url`` without the access token, for the
+    models whose token is nobody's business but the system's. Arguments that
+    are not text (anything may come through RPC) are left out."""
+
+    def text(value):
+        return value if isinstance(value, str) else ""
+
+    query = "".join(
+        (
+            f"&report_type={text(report_type)}" if text(report_type) else "",
+            "&download=true" if download is True else "",
+            text(query_string),
+        )
+    )
+    url = access_url + text(suffix)
+    if query:
+        url += "?" + query.lstrip("&")
+    return url + (f"#{text(anchor)}" if text(anchor) else "")
 
 
 class IncubatorContribution(models.Model):
@@ -90,8 +137,10 @@ class IncubatorContribution(models.Model):
         check_company=True,
         help="The project that received the time, when it is not one person.",
     )
-    giver_name = fields.Char(compute="_compute_participant_names")
-    receiver_name = fields.Char(compute="_compute_participant_names")
+    # whoever reads an entry reads the names of both sides (and nothing else
+    # of them), even of a contact or a project they cannot open
+    giver_name = fields.Char(compute="_compute_participant_names", compute_sudo=True)
+    receiver_name = fields.Char(compute="_compute_participant_names", compute_sudo=True)
     hours = fields.Float(
         required=True,
         digits=(10, 2),
@@ -161,6 +210,18 @@ class IncubatorContribution(models.Model):
         help="Who may confirm the entry: the receiver, or the team of the "
         "receiving project.",
     )
+    confirmation_requested_date = fields.Datetime(
+        string="Confirmation Asked On",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+        help="When the receiver was last e-mailed to confirm the entry (at most "
+        "once a day).",
+    )
+    # The token of the receiver's e-mail link is derived from it (see
+    # _get_confirm_token): nobody but a system administrator reads it, through
+    # any RPC method (read, search_read, web_read, export, portal.share...)
+    access_token = fields.Char("Security Token", copy=False, groups="base.group_system")
 
     _sql_constraints = [
         (
@@ -212,11 +273,13 @@ class IncubatorContribution(models.Model):
 
     @api.depends("giver_id", "giver_project_id", "receiver_id", "receiver_project_id")
     def _compute_participant_names(self):
-        # whoever reads an entry may see the names of both sides, even of a
-        # project they cannot open
-        for entry, entry_sudo in zip(self, self.sudo(), strict=True):
-            giver = entry_sudo.giver_id or entry_sudo.giver_project_id
-            receiver = entry_sudo.receiver_id or entry_sudo.receiver_project_id
+        # compute_sudo: the display names only, whoever reads the entry; the
+        # people and the projects of both sides in one query each
+        (self.giver_id | self.receiver_id).mapped("display_name")
+        (self.giver_project_id | self.receiver_project_id).mapped("display_name")
+        for entry in self:
+            giver = entry.giver_id or entry.giver_project_id
+            receiver = entry.receiver_id or entry.receiver_project_id
             entry.giver_name = giver.display_name or ""
             entry.receiver_name = receiver.display_name or ""
 
@@ -245,6 +308,29 @@ class IncubatorContribution(models.Model):
             if model in self.env
         ]
 
+    @api.constrains("reversed_id", "state")
+    def _check_reversal(self):
+        for entry in self.filtered("reversed_id"):
+            if entry.reversed_id.reversed_id:
+                # its reversed entry would count again while every report
+                # and the webinars still see it as reversed: counted twice
+                raise ValidationError(
+                    self.env._(
+                        "%(entry)s is itself a reversal: it cannot be reversed. "
+                        "Record the time again as a new entry if it was given "
+                        "after all.",
+                        entry=entry.reversed_id.display_name,
+                    )
+                )
+            if entry.reversed_id.state != "confirmed":
+                raise ValidationError(
+                    self.env._(
+                        "Only a confirmed entry can be reversed; %(entry)s is not "
+                        "confirmed: cancel it instead.",
+                        entry=entry.reversed_id.display_name,
+                    )
+                )
+
     @api.constrains("date")
     def _check_date(self):
         today = fields.Date.context_today(self)
@@ -260,16 +346,39 @@ class IncubatorContribution(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        """Whoever creates (through any path, in sudo mode too): only the
+        community administrators set the reversal fields, and nobody records a
+        confirmed entry they give themselves."""
+        if any(fname in vals for vals in vals_list for fname in MODULE_ONLY_FIELDS):
+            raise AccessError(self._module_only_message())
+        if any(vals.get(fname) for vals in vals_list for fname in REVERSAL_FIELDS):
+            self._check_manager(
+                self.env._(
+                    "Only an administrator of the community can record a reversal."
+                )
+            )
         now = fields.Datetime.now()
-        if any(vals.get("reversed_id") for vals in vals_list):
-            self._check_can_reverse()
+        partner_id = self.env.user.partner_id.id
         for vals in vals_list:
             if vals.get("state") == "confirmed":
+                if self._declare_int(vals.get("giver_id")) == partner_id:
+                    raise AccessError(self._giver_cannot_answer_message())
                 vals.setdefault("confirmed_by_id", self.env.uid)
                 vals.setdefault("confirmed_date", now)
         return super().create(vals_list)
 
     def write(self, vals):
+        """Whoever writes (through any path, in sudo mode too): the reversal
+        fields are the community administrators', a confirmed entry is frozen,
+        and the giver never confirms their own entry."""
+        if any(fname in vals for fname in MODULE_ONLY_FIELDS):
+            raise AccessError(self._module_only_message())
+        if any(fname in vals for fname in REVERSAL_FIELDS):
+            self._check_manager(
+                self.env._(
+                    "Only an administrator of the community can record a reversal."
+                )
+            )
         if any(
             fname not in LEDGER_MUTABLE_FIELDS
             and not fname.startswith(LEDGER_MUTABLE_PREFIXES)
@@ -277,6 +386,7 @@ class IncubatorContribution(models.Model):
         ):
             self._check_not_confirmed()
         if vals.get("state") == "confirmed":
+            self._check_not_giver()
             vals = dict(vals)
             vals.setdefault("confirmed_by_id", self.env.uid)
             vals.setdefault("confirmed_date", fields.Datetime.now())
@@ -330,36 +440,124 @@ class IncubatorContribution(models.Model):
                 changed,
             )
         )
+        # one confirmed reversal per entry, even when two administrators
+        # reverse it at the same time
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS incubator_contribution_one_reversal
+                ON incubator_contribution (reversed_id)
+             WHERE reversed_id IS NOT NULL AND state = 'confirmed'
+            """
+        )
 
     # ------------------------------------------------------------------
-    # Actions (contracts used by the portal, help requests and webinars)
+    # Portal URLs and tokens
+    # ------------------------------------------------------------------
+
+    def get_portal_url(
+        self,
+        suffix=None,
+        report_type=None,
+        download=None,
+        query_string=None,
+        anchor=None,
+    ):
+        """The entry's page, never with its access token (a public method:
+        whoever reads the entry calls it). The receiver's e-mail link comes
+        from :meth:`_get_confirm_url`."""
+        self.ensure_one()
+        return portal_url_without_token(
+            self.access_url, suffix, report_type, download, query_string, anchor
+        )
+
+    def _get_share_url(
+        self, redirect=False, signup_partner=False, pid=None, share_token=True
+    ):
+        # shared links (portal.share, notifications) never carry the token:
+        # the person signs in, the record rules decide
+        return super()._get_share_url(
+            redirect=redirect, signup_partner=signup_partner, share_token=False
+        )
+
+    def _get_confirm_token(self):
+        """The token of the receiver's e-mail link: the entry's access token
+        signed with the database secret. The access token alone (should it
+        ever leak) confirms nothing."""
+        self.ensure_one()
+        # sudo: the access token is for the system administrators only
+        access_token = self.sudo()._portal_ensure_token()
+        return hmac_sign(
+            self.env(su=True), CONFIRM_TOKEN_SCOPE, (self.id, access_token)
+        )
+
+    def _get_confirm_url(self):
+        """The absolute URL of the "please confirm" e-mail: the entry's page
+        with the token that lets the receiver confirm or dispute it without
+        signing in. Only the e-mail to the receiver holds it."""
+        self.ensure_one()
+        query = url_encode({"access_token": self._get_confirm_token()})
+        return f"{self.get_base_url()}{self.access_url}?{query}"
+
+    @api.model
+    def _get_by_access_token(self, record_id, token):
+        """The entry ``record_id`` if ``token`` is the token of its e-mail
+        link (constant-time comparison), as superuser; else an empty
+        recordset. For the routes of the link, which then call
+        :meth:`_confirm_with_token` or :meth:`_dispute_with_token`."""
+        empty = self.sudo().browse()
+        if not (isinstance(token, str) and token and token.isascii()):
+            return empty  # consteq() raises TypeError on anything else
+        if not isinstance(record_id, int) or isinstance(record_id, bool):
+            return empty
+        if not 0 < record_id < 2**31:
+            return empty
+        # sudo: whoever holds the token of the e-mail reads the entry
+        entry_sudo = self.sudo().browse(record_id).exists()
+        if not entry_sudo or not entry_sudo.access_token:
+            return empty
+        if not consteq(entry_sudo._get_confirm_token(), token):
+            return empty
+        return entry_sudo
+
+    def _confirm_with_token(self):
+        """Confirm from the e-mail link (``self`` from
+        :meth:`_get_by_access_token`): the token stands for the receiver, but a
+        signed-in giver is refused all the same."""
+        self.ensure_one()
+        self._check_not_giver()
+        self._confirm()
+
+    def _dispute_with_token(self, reason):
+        """Dispute from the e-mail link (see :meth:`_confirm_with_token`)."""
+        self.ensure_one()
+        self._check_not_giver()
+        user = self.env.user
+        name = self.receiver_name if user._is_public() else user.partner_id.name
+        self._dispute(reason, name)
+
+    # ------------------------------------------------------------------
+    # Actions (public: each checks its caller, whatever the context)
     # ------------------------------------------------------------------
 
     def action_confirm(self):
         """The receiver (their partner, or a member of the receiving project)
-        or the staff confirm entries waiting for confirmation."""
+        or the staff confirm entries waiting for confirmation; never the
+        giver, staff and administrators included."""
         self._check_can_answer()
-        self._check_draft(
-            self.env._("Only an entry waiting for confirmation can be confirmed.")
-        )
-        # rights checked above: portal users have no write access to entries
-        self.sudo().write(
-            {
-                "state": "confirmed",
-                "confirmed_by_id": self.env.uid,
-                "confirmed_date": fields.Datetime.now(),
-            }
-        )
+        self._confirm()
         return True
 
     def action_cancel(self, reason=None):
         """Cancel entries waiting for confirmation: the giver withdraws them,
         or the receiver or the staff refuse them."""
+        reason = self._clean_reason(reason, required=False)
         partner = self.env.user.partner_id
+        self.check_access("read")
         self.filtered(lambda c: c.giver_id != partner)._check_can_answer()
         self._check_draft(
             self.env._("Only an entry waiting for confirmation can be cancelled.")
         )
+        # sudo: rights checked above; portal users cannot write entries
         self.sudo().write({"state": "cancelled"})
         for entry in self:
             if reason:
@@ -378,148 +576,66 @@ class IncubatorContribution(models.Model):
     def action_dispute(self, reason):
         """The receiver (or the staff) refuses entries waiting for
         confirmation: they are cancelled, the reason is kept in the chatter and
-        the giver is told."""
-        reason = (reason or "").strip()
-        if not reason:
-            raise UserError(
-                self.env._("Tell the giver why you dispute this contribution.")
-            )
+        the giver is told. Never the giver."""
+        reason = self._clean_reason(reason)
         self._check_can_answer()
-        self._check_draft(
-            self.env._("Only an entry waiting for confirmation can be disputed.")
-        )
-        self.sudo().write({"state": "cancelled"})
-        for entry in self:
-            body = self.env._(
-                "Disputed by %(name)s. Reason: %(reason)s",
-                name=self.env.user.partner_id.name,
-                reason=reason,
-            )
-            entry.sudo().message_post(
-                body=Markup("<p>%s</p>") % body,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-                partner_ids=entry.giver_id.ids,
-            )
+        self._dispute(reason, self.env.user.partner_id.name)
         return True
 
     def action_reverse(self, reason):
-        """Correct confirmed entries (managers only): each gets a reversing
-        entry, confirmed at once, with giver and receiver swapped and the same
-        hours; the reason stays in the chatter of both.
+        """Correct confirmed entries (community administrators only): each
+        gets a reversing entry, confirmed at once, with giver and receiver
+        swapped and the same hours; the reason stays in the chatter of both.
+        A reversal itself cannot be reversed, an entry is reversed once.
 
         :return: the reversing entries
         """
-        self._check_can_reverse()
-        reason = (reason or "").strip()
-        if not reason:
-            raise UserError(self.env._("Give the reason of the reversal."))
-        for entry in self:
-            if entry.state != "confirmed":
-                raise UserError(
-                    self.env._(
-                        "Only a confirmed entry can be reversed; %(entry)s is not "
-                        "confirmed: cancel it instead.",
-                        entry=entry.display_name,
-                    )
-                )
-            if entry.reversal_ids.filtered(lambda r: r.state == "confirmed"):
-                raise UserError(
-                    self.env._(
-                        "%(entry)s has already been reversed.", entry=entry.display_name
-                    )
-                )
-        today = fields.Date.context_today(self)
-        reversals = self.create(
-            [
-                {
-                    "giver_id": entry.receiver_id.id,
-                    "giver_project_id": entry.receiver_project_id.id,
-                    "receiver_id": entry.giver_id.id,
-                    "receiver_project_id": entry.giver_project_id.id,
-                    "hours": entry.hours,
-                    "date": today,
-                    "kind_id": entry.kind_id.id,
-                    "description": self.env._(
-                        "Reversal of %(entry)s", entry=entry.display_name
-                    ),
-                    "reversed_id": entry.id,
-                    "reversal_reason": reason,
-                    "state": "confirmed",
-                    "company_id": entry.company_id.id,
-                }
-                for entry in self
-            ]
+        self._check_manager(
+            self.env._("Only an administrator of the community can reverse entries.")
         )
-        author = self.env.user.partner_id.name
-        now = fields.Datetime.to_string(fields.Datetime.now())
-        for entry, reversal in zip(self, reversals, strict=True):
-            entry.message_post(
-                body=Markup("<p>%s</p>")
-                % self.env._(
-                    "Reversed by %(author)s on %(when)s (UTC) by %(reversal)s. "
-                    "Reason: %(reason)s",
-                    author=author,
-                    when=now,
-                    reversal=reversal._get_html_link(),
-                    reason=reason,
-                ),
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
+        self.check_access("read")
+        partner = self.env.user.partner_id
+        if partner in self.receiver_id:
+            # the reversal would be a confirmed gift of theirs
+            raise AccessError(
+                self.env._(
+                    "You received this time: another administrator reverses the entry."
+                )
             )
-            reversal.message_post(
-                body=Markup("<p>%s</p>")
-                % self.env._(
-                    "Reversal of %(entry)s by %(author)s on %(when)s (UTC). "
-                    "Reason: %(reason)s",
-                    entry=entry._get_html_link(),
-                    author=author,
-                    when=now,
-                    reason=reason,
-                ),
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-            )
-        return reversals
+        return self._reverse(reason)
 
     def action_request_confirmation(self):
-        """Send the receivers of entries waiting for confirmation the "please
-        confirm" e-mail, with a link to the entry on their portal."""
-        template = self.env.ref(
-            "incubator_community.mail_template_contribution_to_confirm",
-            raise_if_not_found=False,
-        )
-        drafts = self.filtered(lambda c: c.state == "draft")
-        if not template or not drafts:
-            return True
-        # sudo: the giver may be a portal user, who cannot read mail templates
-        for entry in drafts.sudo():
-            # The link holds the access token that confirms the entry without
-            # signing in: the e-mail stays out of the entry's messages (where the
-            # giver could read it) and is not authored by the giver.
-            template.sudo().send_mail(
-                entry.id,
-                email_layout_xmlid="mail.mail_notification_light",
-                email_values={
-                    "model": False,
-                    "res_id": False,
-                    "author_id": entry.company_id.partner_id.id,
-                },
+        """Staff: e-mail the receivers of entries waiting for confirmation the
+        "please confirm" link again, at most once a day per entry."""
+        if not self.env.user.has_group(STAFF_GROUP):
+            raise AccessError(
+                self.env._("Only the programme staff can ask for a confirmation.")
             )
-            entry.message_post(
-                body=Markup("<p>%s</p>")
-                % self.env._(
-                    "Asked %(names)s to confirm this entry (e-mail sent).",
-                    names=", ".join(entry.confirmation_partner_ids.mapped("name")),
-                ),
-                subtype_xmlid="mail.mt_note",
+        self.check_access("read")
+        drafts = self.filtered(lambda c: c.state == "draft")
+        if not drafts:
+            raise UserError(
+                self.env._("Only an entry waiting for confirmation can be confirmed.")
+            )
+        if not drafts._send_confirmation_request():
+            raise UserError(
+                self.env._(
+                    "The receiver was already asked in the last 24 hours: try "
+                    "again tomorrow."
+                )
             )
         return True
 
     def action_open_dispute_wizard(self):
+        """The dispute wizard's action (no effect: the wizard's
+        ``action_apply`` calls :meth:`action_dispute`, which checks)."""
+        self.check_access("read")
         return self._open_reason_wizard("dispute")
 
     def action_open_reverse_wizard(self):
+        """The reversal wizard's action (no effect: the wizard's
+        ``action_apply`` calls :meth:`action_reverse`, which checks)."""
+        self.check_access("read")
         return self._open_reason_wizard("reverse")
 
     @api.model
@@ -543,8 +659,36 @@ class IncubatorContribution(models.Model):
         # rights: any member may declare the time they gave; the values are
         # checked above and the giver is forced to the current user
         entry_sudo = self.sudo().create(entry_vals)
-        entry_sudo.action_request_confirmation()
+        entry_sudo._send_confirmation_request()
         return entry_sudo.sudo(False)
+
+    @api.model
+    def _declare_find_receiver(self, email):
+        """The member of the community holding ``email`` (an entrepreneur, or
+        a contact with a user account), or an empty recordset (in the caller's
+        environment: the id only). Other contacts of the database are never
+        receivers: a member cannot make the community e-mail a supplier, nor
+        learn who is in the address book."""
+        normalized = email_normalize(email) if isinstance(email, str) else False
+        if not normalized:
+            return self.env["res.partner"]
+        # sudo: narrowed to the members with this exact address; only the id
+        # leaves this method
+        receiver_sudo = (
+            self.env["res.partner"]
+            .sudo()
+            .search(
+                [
+                    ("email_normalized", "=", normalized),
+                    "|",
+                    ("is_entrepreneur", "=", True),
+                    ("user_ids", "!=", False),
+                ],
+                order="is_entrepreneur desc, id",
+                limit=1,
+            )
+        )
+        return self.env["res.partner"].browse(receiver_sudo.ids)
 
     # ------------------------------------------------------------------
     # Helpers
@@ -563,18 +707,16 @@ class IncubatorContribution(models.Model):
         email = (vals.get("receiver_email") or "").strip()
         if receiver_id:
             receiver = Partner.browse(receiver_id).exists()
-            if not receiver or not receiver.active:
+            if (
+                not receiver
+                or not receiver.active
+                or not (receiver.is_entrepreneur or receiver.user_ids)
+            ):
                 raise ValidationError(
                     self.env._("This person is not a member of the community.")
                 )
         elif email:
-            normalized = email_normalize(email)
-            if normalized:
-                receiver = Partner.search(
-                    [("email_normalized", "=", normalized)],
-                    order="is_entrepreneur desc, id",
-                    limit=1,
-                )
+            receiver = Partner.browse(self._declare_find_receiver(email).ids)
             if not receiver:
                 raise ValidationError(
                     self.env._(
@@ -585,7 +727,7 @@ class IncubatorContribution(models.Model):
                 )
         if project_id:
             project = Project.browse(project_id).exists()
-            if not project or not project.active:
+            if not project or not project.active or not project.is_published:
                 raise ValidationError(
                     self.env._("This project is not part of the programme.")
                 )
@@ -653,7 +795,12 @@ class IncubatorContribution(models.Model):
 
     @api.model
     def _declare_int(self, value):
-        """An id as typed in a form, or False."""
+        """An id as typed in a form or sent through RPC (a number, a string,
+        a record, an (id, name) pair), or False."""
+        if isinstance(value, models.BaseModel):
+            return value[:1].id
+        if isinstance(value, (list, tuple)) and value:
+            value = value[0]
         try:
             return int(value or 0)
         except (TypeError, ValueError):
@@ -668,39 +815,53 @@ class IncubatorContribution(models.Model):
                 )
             )
 
-    def _check_can_reverse(self):
-        if not (
-            self.env.su
-            or self.env.user.has_group("incubator_community.group_incubator_manager")
-        ):
-            raise AccessError(
-                self.env._(
-                    "Only an administrator of the community can reverse entries."
-                )
-            )
+    def _check_manager(self, message):
+        """Raise an AccessError with ``message`` unless the current user is a
+        community administrator (whatever the context, sudo mode included)."""
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(message)
 
     def _check_draft(self, message):
         if self.filtered(lambda c: c.state != "draft"):
             raise UserError(message)
 
+    @api.model
+    def _module_only_message(self):
+        return self.env._(
+            "The date of the last confirmation request is kept by the e-mail "
+            "itself: it cannot be changed."
+        )
+
+    @api.model
+    def _giver_cannot_answer_message(self):
+        return self.env._(
+            "You gave this time: the receiver confirms or disputes it, not you."
+        )
+
+    def _check_not_giver(self):
+        """The giver never confirms nor disputes their own entry, staff and
+        administrators included, whatever the path."""
+        partner = self.env.user.partner_id
+        # sudo: the giver decides the caller's right only
+        if partner in self.sudo().giver_id:
+            raise AccessError(self._giver_cannot_answer_message())
+
     def _check_can_answer(self):
-        """Only the receiver (their partner, or a member of the receiving project
-        other than the giver) or the staff may confirm or refuse an entry. A
-        caller in sudo mode has checked the rights itself (e.g. an access
-        token)."""
-        if self.env.su or self.env.user.has_group(
-            "incubator_community.group_incubator_user"
-        ):
+        """Only the receiver (their partner, or a member of the receiving
+        project) or the staff may confirm or refuse an entry, never its giver.
+        Raise an AccessError otherwise (an entry the caller cannot read
+        included)."""
+        self.check_access("read")
+        self._check_not_giver()
+        if self.env.user.has_group(STAFF_GROUP):
             return
         partner = self.env.user.partner_id
+        # sudo: the receiving team decides the caller's right only
         for entry in self.sudo():
             if entry.receiver_id:
                 allowed = entry.receiver_id == partner
             else:
-                allowed = (
-                    partner in entry.receiver_project_id.entrepreneur_ids
-                    and entry.giver_id != partner
-                )
+                allowed = partner in entry.receiver_project_id.entrepreneur_ids
             if not allowed:
                 raise AccessError(
                     self.env._(
@@ -708,6 +869,229 @@ class IncubatorContribution(models.Model):
                         "staff, can confirm or dispute it."
                     )
                 )
+
+    @api.model
+    def _clean_reason(self, reason, required=True):
+        """A reason as typed (or sent through RPC): a non-empty string of
+        reasonable length; a UserError a person can act on otherwise."""
+        if reason in (None, False) and not required:
+            return ""
+        if not isinstance(reason, str):
+            raise UserError(self.env._("Give the reason as text."))
+        reason = reason.replace("\x00", "").strip()
+        if required and not reason:
+            raise UserError(
+                self.env._("Tell the giver why you dispute this contribution.")
+            )
+        if len(reason) > REASON_MAX_LENGTH:
+            raise UserError(
+                self.env._(
+                    "The reason is too long: %s characters at most.",
+                    REASON_MAX_LENGTH,
+                )
+            )
+        return reason
+
+    def _confirm(self):
+        """Confirm draft entries. No rights check but the giver's (see
+        :meth:`write`): the callers check the rest."""
+        self._check_draft(
+            self.env._("Only an entry waiting for confirmation can be confirmed.")
+        )
+        # sudo: portal users have no write access to entries
+        self.sudo().write(
+            {
+                "state": "confirmed",
+                "confirmed_by_id": self.env.uid,
+                "confirmed_date": fields.Datetime.now(),
+            }
+        )
+
+    def _dispute(self, reason, name):
+        """Cancel draft entries, keep the reason in their chatter and tell
+        the giver. No rights check: the callers check them."""
+        self._check_draft(
+            self.env._("Only an entry waiting for confirmation can be disputed.")
+        )
+        # sudo: portal users have no write access to entries
+        self.sudo().write({"state": "cancelled"})
+        for entry in self:
+            body = self.env._(
+                "Disputed by %(name)s. Reason: %(reason)s", name=name, reason=reason
+            )
+            entry.sudo().message_post(
+                body=Markup("<p>%s</p>") % body,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=entry.giver_id.ids,
+            )
+
+    def _reverse(self, reason):
+        """Record the reversals of confirmed entries (see
+        :meth:`action_reverse`). No rights check but :meth:`create`'s: the
+        reversal fields are the community administrators' (automations run as
+        one, e.g. as the system). Entries are locked first, so that two
+        reversals of one entry never both count.
+
+        :return: the reversing entries
+        """
+        if not self:
+            return self
+        reason = self._clean_reason(reason, required=False)
+        if not reason:
+            raise UserError(self.env._("Give the reason of the reversal."))
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM incubator_contribution WHERE id IN %s "
+                "ORDER BY id FOR NO KEY UPDATE",
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(["state", "reversal_ids"])
+        for entry in self:
+            if entry.state != "confirmed":
+                raise UserError(
+                    self.env._(
+                        "Only a confirmed entry can be reversed; %(entry)s is not "
+                        "confirmed: cancel it instead.",
+                        entry=entry.display_name,
+                    )
+                )
+            if entry.reversed_id:
+                raise UserError(
+                    self.env._(
+                        "%(entry)s is itself a reversal: it cannot be reversed. "
+                        "Record the time again as a new entry if it was given "
+                        "after all.",
+                        entry=entry.display_name,
+                    )
+                )
+            if entry.reversal_ids.filtered(lambda r: r.state == "confirmed"):
+                raise UserError(
+                    self.env._(
+                        "%(entry)s has already been reversed.", entry=entry.display_name
+                    )
+                )
+        today = fields.Date.context_today(self)
+        reversals = self.create(
+            [
+                {
+                    "giver_id": entry.receiver_id.id,
+                    "giver_project_id": entry.receiver_project_id.id,
+                    "receiver_id": entry.giver_id.id,
+                    "receiver_project_id": entry.giver_project_id.id,
+                    "hours": entry.hours,
+                    "date": today,
+                    "kind_id": entry.kind_id.id,
+                    "description": self.env._(
+                        "Reversal of %(entry)s", entry=entry.display_name
+                    ),
+                    "reversed_id": entry.id,
+                    "reversal_reason": reason,
+                    "state": "confirmed",
+                    "company_id": entry.company_id.id,
+                }
+                for entry in self
+            ]
+        )
+        author = self.env.user.partner_id.name
+        now = fields.Datetime.to_string(fields.Datetime.now())
+        for entry, reversal in zip(self, reversals, strict=True):
+            entry.message_post(
+                body=Markup("<p>%s</p>")
+                % self.env._(
+                    "Reversed by %(author)s on %(when)s (UTC) by %(reversal)s. "
+                    "Reason: %(reason)s",
+                    author=author,
+                    when=now,
+                    reversal=reversal._get_html_link(),
+                    reason=reason,
+                ),
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+            reversal.message_post(
+                body=Markup("<p>%s</p>")
+                % self.env._(
+                    "Reversal of %(entry)s by %(author)s on %(when)s (UTC). "
+                    "Reason: %(reason)s",
+                    entry=entry._get_html_link(),
+                    author=author,
+                    when=now,
+                    reason=reason,
+                ),
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        return reversals
+
+    def _send_confirmation_request(self):
+        """E-mail the receivers of these draft entries the "please confirm"
+        link (see :meth:`_get_confirm_url`), unless they were asked less than a
+        day ago. No rights check: the callers check them (the declaration, a
+        help request done, the staff's button).
+
+        :return: the entries whose receivers were e-mailed
+        """
+        template = self.env.ref(
+            "incubator_community.mail_template_contribution_to_confirm",
+            raise_if_not_found=False,
+        )
+        # sudo: the giver may be a portal user, who reads neither the mail
+        # templates nor the date of the last request
+        drafts_sudo = self.sudo().filtered(lambda c: c.state == "draft")
+        if not template or not drafts_sudo:
+            return self.browse()
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM incubator_contribution WHERE id IN %s "
+                "ORDER BY id FOR NO KEY UPDATE",
+                tuple(drafts_sudo.ids),
+            )
+        )
+        drafts_sudo.invalidate_recordset(["confirmation_requested_date"])
+        to_ask_sudo = drafts_sudo.filtered(
+            lambda c: (
+                not c.confirmation_requested_date
+                or c.confirmation_requested_date > now
+                or c.confirmation_requested_date <= now - CONFIRMATION_REQUEST_DELAY
+            )
+        )
+        if not to_ask_sudo:
+            return self.browse()
+        # SQL: the field is the module's bookkeeping, out of reach of write()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE incubator_contribution SET confirmation_requested_date = %s "
+                "WHERE id IN %s",
+                now,
+                tuple(to_ask_sudo.ids),
+            )
+        )
+        to_ask_sudo.invalidate_recordset(["confirmation_requested_date"])
+        for entry in to_ask_sudo:
+            # The link holds the token that confirms the entry without signing
+            # in: the e-mail stays out of the entry's messages (where the giver
+            # could read it) and is not authored by the giver.
+            template.sudo().send_mail(
+                entry.id,
+                email_layout_xmlid="mail.mail_notification_light",
+                email_values={
+                    "model": False,
+                    "res_id": False,
+                    "author_id": entry.company_id.partner_id.id,
+                },
+            )
+            entry.message_post(
+                body=Markup("<p>%s</p>")
+                % self.env._(
+                    "Asked %(names)s to confirm this entry (e-mail sent).",
+                    names=", ".join(entry.confirmation_partner_ids.mapped("name")),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return self.browse(to_ask_sudo.ids)
 
     def _open_reason_wizard(self, action):
         return {

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 
 # The OCA layout puts wizards under wizard/: that needs the module's root
@@ -20,10 +21,15 @@ class IncubatorContributionReasonWizard(models.TransientModel):  # pylint: disab
     reason = fields.Text(required=True)
 
     def action_apply(self):
+        """Dispute or reverse the entries. The entries' public methods check
+        the caller (the staff dispute, the administrators reverse; never the
+        giver), whoever created the wizard and whatever the context."""
         self.ensure_one()
         if self.action == "dispute":
             self.contribution_ids.action_dispute(self.reason)
             return {"type": "ir.actions.act_window_close"}
+        if self.action != "reverse":
+            raise UserError(self.env._("Choose whether to dispute or to reverse."))
         reversals = self.contribution_ids.action_reverse(self.reason)
         return {
             "type": "ir.actions.act_window",

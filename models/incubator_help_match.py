@@ -2,7 +2,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 # the ranking is a transient model of models/ by the module's contract
@@ -41,7 +41,9 @@ class IncubatorHelpMatch(models.TransientModel):  # pylint: disable=no-wizard-in
         request.ensure_one()
         self.search([("request_id", "=", request.id)]).unlink()
         candidates = request._get_matching_candidates(limit=limit)
-        offered = request.sudo().offer_ids.helper_id
+        request_sudo = request.sudo()
+        offered = request_sudo.offer_ids.helper_id
+        invited = request_sudo.invited_partner_ids
         return self.create(
             [
                 {
@@ -56,19 +58,31 @@ class IncubatorHelpMatch(models.TransientModel):  # pylint: disable=no-wizard-in
                     "load": candidate["load"],
                     "reasons": "\n".join(candidate["reasons"]),
                     "has_offered": candidate["partner"] in offered,
+                    "invited": candidate["partner"] in invited,
                 }
                 for rank, candidate in enumerate(candidates, start=1)
             ]
         )
 
     def action_invite(self):
-        """Tell the candidate about the request by e-mail, from its chatter."""
+        """Staff: tell the candidates about the request by e-mail, from its
+        chatter. Each candidate is invited once per request, however often
+        the ranking is made again."""
+        if not self.env.user.has_group("incubator_community.group_incubator_user"):
+            raise AccessError(
+                self.env._("Only the programme staff can invite helpers.")
+            )
+        self.check_access("write")
         for match in self:
             request = match.request_id
             if request.state != "open":
                 raise UserError(
                     self.env._("The help request %s is no longer open.", request.name)
                 )
+            # once per candidate and request, whoever invites and however
+            # often the ranking is made again
+            if not request._incubator_mark_invited(match.partner_id):
+                continue
             body = Markup("<p>%s</p>") % self.env._(
                 "Hello %(name)s, your skills match the help request "
                 "%(topic)s: could you offer your help?",

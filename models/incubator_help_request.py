@@ -6,7 +6,14 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 from odoo.tools.misc import formatLang
+
+from .incubator_contribution import portal_url_without_token
+
+STAFF_GROUP = "incubator_community.group_incubator_user"
+# what a member types in a help request or an offer
+TEXT_MAX_LENGTH = 5000
 
 
 class IncubatorHelpRequest(models.Model):
@@ -28,7 +35,8 @@ class IncubatorHelpRequest(models.Model):
     # 100 (owes that much time or more).
     _incubator_match_weights = {"skill": 0.6, "reciprocity": 0.3, "load": 0.1}
     _incubator_match_balance_scale = 10.0
-    # Fields a portal user may set when creating a request
+    # Fields a member who is not staff may set when creating a request (like
+    # project.task's SELF_WRITABLE_FIELDS), whatever the path
     _incubator_portal_create_fields = {
         "name",
         "description",
@@ -38,6 +46,7 @@ class IncubatorHelpRequest(models.Model):
         "estimated_hours",
         "deadline",
         "addressed_to_id",
+        "company_id",
     }
     # A contribution holds at most 24 hours (ledger invariant)
     _incubator_max_contribution_hours = 24.0
@@ -60,7 +69,11 @@ class IncubatorHelpRequest(models.Model):
         check_company=True,
         help="Project asking for help (leave empty when a person asks).",
     )
-    requester_name = fields.Char(string="Asked By", compute="_compute_requester_name")
+    # whoever reads the request reads the names of the people involved, and
+    # nothing else of them
+    requester_name = fields.Char(
+        string="Asked By", compute="_compute_requester_name", compute_sudo=True
+    )
     skill_ids = fields.Many2many(
         "hr.skill",
         "incubator_help_request_skill_rel",
@@ -99,6 +112,7 @@ class IncubatorHelpRequest(models.Model):
         readonly=True,
         help="Peer whose offer was accepted.",
     )
+    helper_name = fields.Char(compute="_compute_helper_name", compute_sudo=True)
     contribution_id = fields.Many2one(
         "incubator.contribution",
         copy=False,
@@ -124,6 +138,20 @@ class IncubatorHelpRequest(models.Model):
         index=True,
     )
     color = fields.Integer(string="Color Index")
+    invited_partner_ids = fields.Many2many(
+        "res.partner",
+        "incubator_help_request_invited_rel",
+        "request_id",
+        "partner_id",
+        string="Invited Helpers",
+        copy=False,
+        readonly=True,
+        groups=STAFF_GROUP,
+        help="Candidates the staff invited to help: each is invited once.",
+    )
+    # nobody but a system administrator reads the token, through any RPC
+    # method: the pages of a request are for the people the record rules let in
+    access_token = fields.Char("Security Token", copy=False, groups="base.group_system")
 
     _sql_constraints = [
         (
@@ -147,6 +175,12 @@ class IncubatorHelpRequest(models.Model):
                 request.requester_id.name or request.requester_project_id.name or ""
             )
 
+    @api.depends("helper_id")
+    def _compute_helper_name(self):
+        # compute_sudo: the helper's name only
+        for request in self:
+            request.helper_name = request.helper_id.name or ""
+
     @api.depends("offer_ids")
     def _compute_offer_count(self):
         saved = self.filtered("id")
@@ -164,6 +198,30 @@ class IncubatorHelpRequest(models.Model):
     def _compute_access_url(self):
         for request in self:
             request.access_url = f"/my/help-requests/{request.id}"
+
+    def get_portal_url(
+        self,
+        suffix=None,
+        report_type=None,
+        download=None,
+        query_string=None,
+        anchor=None,
+    ):
+        """The request's page, never with its access token (a public method:
+        whoever reads the request calls it)."""
+        self.ensure_one()
+        return portal_url_without_token(
+            self.access_url, suffix, report_type, download, query_string, anchor
+        )
+
+    def _get_share_url(
+        self, redirect=False, signup_partner=False, pid=None, share_token=True
+    ):
+        # shared links (portal.share, notifications) never carry the token:
+        # the person signs in, the record rules decide
+        return super()._get_share_url(
+            redirect=redirect, signup_partner=signup_partner, share_token=False
+        )
 
     @api.model
     def _read_group_expand_states(self, states, domain):
@@ -201,7 +259,12 @@ class IncubatorHelpRequest(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su and self.env.user.share:
+        """Members who are not staff ask for themselves or one of their
+        projects, and set no workflow field: checked whoever creates (sudo
+        mode included, e.g. the webinar's "ask the speaker")."""
+        if any("invited_partner_ids" in vals for vals in vals_list):
+            raise AccessError(self._incubator_invited_message())
+        if not self.env.user.has_group(STAFF_GROUP):
             self._incubator_check_portal_create(vals_list)
         requests = super().create(vals_list)
         # the requester follows their request: they hear about the offers
@@ -209,6 +272,36 @@ class IncubatorHelpRequest(models.Model):
             if requester:
                 group.sudo().message_subscribe(partner_ids=requester.ids)
         return requests
+
+    def write(self, vals):
+        if "invited_partner_ids" in vals:
+            raise AccessError(self._incubator_invited_message())
+        return super().write(vals)
+
+    @api.model
+    def _incubator_invited_message(self):
+        return self.env._(
+            "Who was invited to help is kept by the invitations themselves: it "
+            "cannot be changed."
+        )
+
+    def _incubator_mark_invited(self, partner):
+        """Record that ``partner`` was invited to help on this request (SQL:
+        the field is out of reach of create() and write(), so that nobody
+        resets it to invite them again). Return False if they already were."""
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO incubator_help_request_invited_rel "
+                "(request_id, partner_id) VALUES (%s, %s) "
+                "ON CONFLICT DO NOTHING RETURNING request_id",
+                self.id,
+                partner.id,
+            )
+        )
+        inserted = bool(self.env.cr.fetchone())
+        self.invalidate_recordset(["invited_partner_ids"])
+        return inserted
 
     @api.model
     def _create_from_portal(self, vals):
@@ -224,14 +317,27 @@ class IncubatorHelpRequest(models.Model):
     # ------------------------------------------------------------
 
     def action_offer(self, message=None, hours=None):
-        """The current user's partner offers their help (portal or backend).
+        """The current user's partner offers their help (portal or backend),
+        on an open request they can read that is not their team's.
 
         Offering again updates the offer (and proposes it anew if it had been
-        withdrawn or declined). Returns the offer.
+        withdrawn or declined). The requesting side hears of it at most once a
+        day. Returns the offer.
         """
         self.ensure_one()
         self.check_access("read")
         partner = self.env.user.partner_id
+        if message in (None, False):
+            message = ""
+        if not isinstance(message, str):
+            raise UserError(self.env._("Write your message as text."))
+        message = message.replace("\x00", "").strip()
+        if len(message) > TEXT_MAX_LENGTH:
+            raise UserError(
+                self.env._(
+                    "The message is too long: %s characters at most.", TEXT_MAX_LENGTH
+                )
+            )
         if self._incubator_hours_missing(hours):
             hours = self.estimated_hours
         hours = self._incubator_parse_hours(hours)
@@ -241,17 +347,19 @@ class IncubatorHelpRequest(models.Model):
                     "The help request %s is no longer open to offers.", self.name
                 )
             )
-        if partner in self.sudo()._incubator_excluded_partners():
+        if partner in self._incubator_excluded_partners():
             raise UserError(
                 self.env._(
                     "You cannot offer help on a request of your own or of your team."
                 )
             )
-        if self.addressed_to_id and self.addressed_to_id != partner:
+        # sudo: the name of the person the request is addressed to
+        addressee_sudo = self.sudo().addressed_to_id
+        if addressee_sudo and addressee_sudo != partner:
             raise UserError(
                 self.env._(
                     "This help request is addressed to %s: only they can offer help.",
-                    self.addressed_to_id.name,
+                    addressee_sudo.name,
                 )
             )
         vals = {"message": message or False, "hours": hours, "state": "proposed"}
@@ -266,20 +374,18 @@ class IncubatorHelpRequest(models.Model):
                 .sudo()
                 .create({**vals, "request_id": self.id, "helper_id": partner.id})
             )
-        self.sudo()._incubator_notify_offer(offer_sudo)
+        if offer_sudo._incubator_mark_notified():
+            self.sudo()._incubator_notify_offer(offer_sudo)
         return offer_sudo.sudo(False)
 
     def action_accept_offer(self, offer):
         """The requester (their partner or a member of the requesting project),
-        or staff, accepts one offer: the request is matched, the other offers
-        are declined and the helper gets an e-mail."""
+        or staff, accepts one offer of this request (an offer record or its
+        id): the request is matched, the other offers are declined and the
+        helper gets an e-mail."""
         self.ensure_one()
-        if isinstance(offer, int):
-            offer = self.env["incubator.help.offer"].browse(offer)
         self._incubator_check_requester_rights()
-        offer_sudo = offer.sudo()
-        if not offer_sudo.exists() or offer_sudo.request_id != self:
-            raise UserError(self.env._("This offer is not an offer on this request."))
+        offer_sudo = self._incubator_get_own_offer(offer)
         if self.state != "open":
             raise UserError(
                 self.env._(
@@ -307,7 +413,8 @@ class IncubatorHelpRequest(models.Model):
             "incubator_community.mail_template_help_offer_accepted",
             raise_if_not_found=False,
         )
-        if template:
+        # once per offer, however often the request is cancelled and reopened
+        if template and offer_sudo._incubator_mark_accepted_notified():
             template.sudo().send_mail(
                 self.id, email_layout_xmlid="mail.mail_notification_light"
             )
@@ -357,7 +464,7 @@ class IncubatorHelpRequest(models.Model):
                 "date_done": fields.Date.context_today(self),
             }
         )
-        contribution_sudo.action_request_confirmation()
+        contribution_sudo._send_confirmation_request()
         return True
 
     def action_cancel(self):
@@ -382,10 +489,10 @@ class IncubatorHelpRequest(models.Model):
 
     def action_reopen(self):
         """Staff: open a cancelled request again."""
-        if not self.env.user.has_group("incubator_community.group_incubator_user"):
-            raise AccessError(
-                self.env._("Only the programme staff can reopen a help request.")
-            )
+        self._incubator_check_staff(
+            self.env._("Only the programme staff can reopen a help request.")
+        )
+        self.check_access("write")
         if any(request.state != "cancelled" for request in self):
             raise UserError(self.env._("Only a cancelled help request can reopen."))
         self.write({"state": "open", "helper_id": False})
@@ -394,6 +501,10 @@ class IncubatorHelpRequest(models.Model):
     def action_find_helpers(self):
         """Staff: rank the candidate helpers and show them with the reasons."""
         self.ensure_one()
+        self._incubator_check_staff(
+            self.env._("Only the programme staff can look for helpers.")
+        )
+        self.check_access("read")
         matches = self.env["incubator.help.match"]._incubator_create_for(self)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "incubator_community.incubator_help_match_action"
@@ -408,7 +519,9 @@ class IncubatorHelpRequest(models.Model):
         return action
 
     def action_view_contribution(self):
+        """The ledger entry of the request (no effect)."""
         self.ensure_one()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "res_model": "incubator.contribution",
@@ -417,7 +530,9 @@ class IncubatorHelpRequest(models.Model):
         }
 
     def action_view_offers(self):
+        """The offers of the request (no effect)."""
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "incubator_community.incubator_help_offer_action"
         )
@@ -755,12 +870,17 @@ class IncubatorHelpRequest(models.Model):
 
     def _incubator_requester_partners(self):
         """The people on the requesting side: the requester, or the team of
-        the requesting project."""
+        the requesting project (as superuser: for comparisons, whoever asks)."""
         self.ensure_one()
-        return self.requester_id | self.requester_project_id.entrepreneur_ids
+        request_sudo = self.sudo()
+        return (
+            request_sudo.requester_id
+            | request_sudo.requester_project_id.entrepreneur_ids
+        )
 
     def _incubator_excluded_partners(self):
-        """Who cannot help on this request: the requester and their team."""
+        """Who cannot help on this request: the requester and their team (as
+        superuser: for comparisons, whoever asks)."""
         self.ensure_one()
         requester_sudo = self.sudo().requester_id
         return (
@@ -768,14 +888,40 @@ class IncubatorHelpRequest(models.Model):
             | requester_sudo.incubator_project_ids.entrepreneur_ids
         )
 
+    def _incubator_check_staff(self, message):
+        """Raise an AccessError with ``message`` unless the current user is
+        programme staff (whatever the context, sudo mode included)."""
+        if not self.env.user.has_group(STAFF_GROUP):
+            raise AccessError(message)
+
+    def _incubator_get_own_offer(self, offer):
+        """The offer ``offer`` (a record or an id, as sent through RPC) of
+        this very request, as superuser; a UserError for anything else."""
+        self.ensure_one()
+        Offer = self.env["incubator.help.offer"]
+        if isinstance(offer, models.BaseModel):
+            offer_ids = offer.ids if offer._name == Offer._name else []
+        elif isinstance(offer, int) and not isinstance(offer, bool):
+            offer_ids = [offer]
+        else:
+            offer_ids = []
+        offer_sudo = Offer.sudo().browse(offer_ids[:1] if len(offer_ids) == 1 else [])
+        if (
+            not offer_sudo
+            or not 0 < offer_sudo.id < 2**31
+            or not offer_sudo.exists()
+            or offer_sudo.request_id != self
+        ):
+            raise UserError(self.env._("This offer is not an offer on this request."))
+        return offer_sudo
+
     def _incubator_check_requester_rights(self, allow_helper=False):
         """Staff, or the requesting side (or the helper if ``allow_helper``),
-        may act on the request; anybody else gets an AccessError."""
+        may act on the request; anybody else gets an AccessError, whatever the
+        context."""
         self.ensure_one()
         self.check_access("read")
-        if self.env.su or self.env.user.has_group(
-            "incubator_community.group_incubator_user"
-        ):
+        if self.env.user.has_group(STAFF_GROUP):
             return
         partner = self.env.user.partner_id
         # sudo: reading the requesting team only decides the caller's rights
@@ -793,10 +939,13 @@ class IncubatorHelpRequest(models.Model):
         )
 
     def _incubator_check_portal_create(self, vals_list):
-        """A portal user asks for help for themselves or one of their projects
-        and sets no workflow field."""
+        """A member who is not staff asks for help for themselves or one of
+        their projects, possibly addressed to another member, in one of their
+        companies, and sets no other field (no workflow field)."""
         partner = self.env.user.partner_id
-        my_projects = partner.sudo().incubator_project_ids
+        # sudo: the caller's own projects and companies decide their rights
+        user_sudo = self.env.user.sudo()
+        my_project_ids = partner.sudo().incubator_project_ids.filtered("active").ids
         for vals in vals_list:
             forbidden = set(vals) - self._incubator_portal_create_fields
             if forbidden:
@@ -811,10 +960,31 @@ class IncubatorHelpRequest(models.Model):
             if vals.get("requester_id") and vals["requester_id"] != partner.id:
                 raise AccessError(self.env._("You can only ask for help for yourself."))
             project_id = vals.get("requester_project_id")
-            if project_id and project_id not in my_projects.ids:
+            if project_id and project_id not in my_project_ids:
                 raise AccessError(
                     self.env._("You can only ask for help for one of your projects.")
                 )
+            company_id = vals.get("company_id")
+            if company_id and company_id not in user_sudo.company_ids.ids:
+                raise AccessError(
+                    self.env._("You can only ask for help in your own company.")
+                )
+            addressee_id = vals.get("addressed_to_id")
+            if addressee_id:
+                addressee_sudo = (
+                    self.env["res.partner"].sudo().browse(addressee_id).exists()
+                    if isinstance(addressee_id, int)
+                    else None
+                )
+                if not addressee_sudo or not (
+                    addressee_sudo.is_entrepreneur or addressee_sudo.user_ids
+                ):
+                    raise AccessError(
+                        self.env._(
+                            "A help request can only be addressed to a member of "
+                            "the community."
+                        )
+                    )
 
     @api.model
     def _incubator_hours_missing(self, hours):
@@ -827,12 +997,18 @@ class IncubatorHelpRequest(models.Model):
 
     @api.model
     def _incubator_parse_hours(self, hours, maximum=200.0):
+        """``hours`` as a float in ]0, maximum], from a number or a typed
+        string; a UserError for anything else (RPC sends lists, dicts...)."""
+        if isinstance(hours, bool) or not isinstance(hours, (int, float, str)):
+            hours = None
         try:
             hours = float(hours)
         except (TypeError, ValueError):
             hours = None
         if hours is None or not math.isfinite(hours):
             raise UserError(self.env._("The hours must be a number, e.g. 1.5."))
+        if hours <= 0 and not math.isfinite(maximum):
+            raise UserError(self.env._("The hours must be more than 0."))
         if hours <= 0 or hours > maximum:
             raise UserError(
                 self.env._(

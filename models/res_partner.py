@@ -120,7 +120,9 @@ class ResPartner(models.Model):
         return res
 
     def action_view_incubator_projects(self):
+        """The projects of the contact (no effect)."""
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "incubator_community.incubator_project_action"
         )
@@ -161,6 +163,16 @@ class ResPartner(models.Model):
     def _incubator_contributions_domain(self):
         return ["|", ("giver_id", "=", self.id), ("receiver_id", "=", self.id)]
 
+    @api.model
+    def _incubator_set_digest_optout(self, optout):
+        """The current user opts out of (or back into) the weekly digest of
+        help requests: their own contact only, the one field."""
+        user = self.env.user
+        if user._is_public():
+            raise AccessError(self.env._("Sign in to choose your e-mails."))
+        # sudo: members cannot write contacts, not even their own
+        user.partner_id.sudo().incubator_digest_optout = bool(optout)
+
     def _incubator_contributions_context(self):
         return {"default_giver_id": self.id}
 
@@ -191,7 +203,8 @@ class ResPartner(models.Model):
             )
 
     def action_incubator_anonymise(self):
-        """Button of the contact form (community administrators)."""
+        """Button of the contact form (community administrators only, checked
+        by :meth:`_incubator_anonymise` whatever the context)."""
         self._incubator_anonymise()
         return True
 
@@ -205,10 +218,8 @@ class ResPartner(models.Model):
         stay as they are. A privacy log records who did it and when.
         Community administrators only (and the superuser).
         """
-        if not (
-            self.env.su
-            or self.env.user.has_group("incubator_community.group_incubator_manager")
-        ):
+        # the user, not the sudo mode: the system (OdooBot) is an administrator
+        if not self.env.user.has_group("incubator_community.group_incubator_manager"):
             raise AccessError(
                 self.env._("Only the community administrators can anonymise members.")
             )

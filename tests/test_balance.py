@@ -2,6 +2,7 @@
 import random
 from collections import defaultdict
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import float_compare, float_is_zero
 
@@ -99,8 +100,11 @@ class TestBalance(IncubatorLedgerCommon):
             rng.sample(confirmed.ids, len(confirmed) // 5)
         )
         reversals = to_reverse.with_user(self.user_manager).action_reverse("Mistake")
-        # reverse a few reversals too
-        reversals[:3].with_user(self.user_manager).action_reverse("Mistake again")
+        # a reversal is not reversed (its entry would count twice): refused,
+        # nothing changes
+        with self.assertRaises(UserError):
+            reversals[:3].with_user(self.user_manager).action_reverse("Mistake again")
+        self.assertFalse(reversals.reversal_ids)
 
         # every balance is the sum of its confirmed entries...
         expected = defaultdict(float)

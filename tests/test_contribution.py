@@ -4,9 +4,9 @@ from datetime import date
 import psycopg2
 from freezegun import freeze_time
 
-from odoo import SUPERUSER_ID, fields
+from odoo import SUPERUSER_ID, Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import IncubatorCommon
@@ -184,7 +184,7 @@ class TestContribution(IncubatorLedgerCommon):
         entry.with_user(self.user_manager).activity_schedule(
             "mail.mail_activity_data_todo", user_id=self.user_staff.id
         )
-        self.assertTrue(entry.get_portal_url())
+        self.assertTrue(entry._get_confirm_url())
         self.assertTrue(entry.access_token)
 
     def test_confirmed_entry_resists_sql(self):
@@ -374,21 +374,109 @@ class TestContribution(IncubatorLedgerCommon):
         draft = self._entry(self.partner_a, self.partner_b)
         with self.assertRaises(UserError):
             draft.with_user(self.user_manager).action_reverse("Not confirmed")
-        # staff cannot record a reversal by hand either
-        with self.assertRaises(AccessError):
-            self.Contribution.with_user(self.user_staff).create(
-                {
-                    "giver_id": self.partner_a.id,
-                    "receiver_id": self.partner_b.id,
-                    "hours": 1,
-                    "kind_id": self.kind_coaching.id,
-                    "reversed_id": reversal.id,
-                    "reversal_reason": "By hand",
-                }
-            )
+        # staff cannot record a reversal by hand either, in sudo mode neither
+        for as_staff in (
+            self.Contribution.with_user(self.user_staff),
+            self.Contribution.with_user(self.user_staff).sudo(),
+        ):
+            with self.assertRaises(AccessError):
+                as_staff.create(
+                    {
+                        "giver_id": self.partner_a.id,
+                        "receiver_id": self.partner_b.id,
+                        "hours": 1,
+                        "kind_id": self.kind_coaching.id,
+                        "reversed_id": entry.id,
+                        "reversal_reason": "By hand",
+                    }
+                )
+        # a reversal is not reversed (its entry would count again, and
+        # everything else would still see it as reversed: counted twice)
+        with self.assertRaises(UserError):
+            reversal.with_user(self.user_manager).action_reverse("Undo")
         # and the reversal is frozen as well
         with self.assertRaises(UserError):
             reversal.with_user(self.user_manager).unlink()
+
+    def test_reversal_fields_are_the_managers(self):
+        """Staff (and anybody else) write no reversal field, in sudo mode
+        neither; only an administrator reverses, never one who received the
+        time."""
+        entry = self._entry(self.partner_a, self.partner_b, state="confirmed")
+        draft = self._entry(self.partner_a, self.partner_b)
+        for user in (self.user_staff, self.user_portal_a):
+            for record in (draft.with_user(user), draft.with_user(user).sudo()):
+                for vals in (
+                    {"reversed_id": entry.id, "reversal_reason": "x"},
+                    {"reversal_reason": "x"},
+                    {"reversal_ids": [Command.link(draft.id)]},
+                ):
+                    with (
+                        self.subTest(user=user.login, vals=vals),
+                        self.assertRaises(AccessError),
+                    ):
+                        record.write(vals)
+            for context in ({}, {"incubator_webinar_sync": True}):
+                with self.assertRaises(AccessError):
+                    entry.with_user(user).with_context(**context).action_reverse("x")
+                with self.assertRaises(AccessError):
+                    entry.with_user(user).sudo().action_reverse("x")
+        self.assertFalse(draft.reversed_id)
+        self.assertFalse(entry.reversal_ids)
+        # an administrator who received the time asks another one
+        received = self._entry(
+            self.partner_a, self.user_manager.partner_id, state="confirmed"
+        )
+        with self.assertRaises(AccessError):
+            received.with_user(self.user_manager).action_reverse("Not for me")
+        self.assertFalse(received.reversal_ids)
+        # garbage from RPC: a message, nothing written
+        for reason in (None, 42, ["x"], {"a": 1}, "x" * 6000):
+            with self.subTest(reason=repr(reason)[:20]), self.assertRaises(UserError):
+                entry.with_user(self.user_manager).action_reverse(reason)
+        self.assertFalse(entry.reversal_ids)
+
+    def test_reason_wizard_checks_through_the_entries(self):
+        """The wizard's action_apply runs the entries' public methods: staff
+        dispute but do not reverse; nobody disputes their own gift."""
+        confirmed = self._entry(self.partner_a, self.partner_b, state="confirmed")
+        Wizard = self.env["incubator.contribution.reason.wizard"]
+        wizard = Wizard.with_user(self.user_staff).create(
+            {
+                "contribution_ids": [Command.set(confirmed.ids)],
+                "action": "reverse",
+                "reason": "Staff tries",
+            }
+        )
+        with self.assertRaises(AccessError):
+            wizard.action_apply()
+        self.assertFalse(confirmed.reversal_ids)
+        own = self._entry(self.user_staff.partner_id, self.partner_b)
+        wizard = Wizard.with_user(self.user_staff).create(
+            {
+                "contribution_ids": [Command.set(own.ids)],
+                "action": "dispute",
+                "reason": "Mine",
+            }
+        )
+        with self.assertRaises(AccessError):
+            wizard.action_apply()
+        self.assertEqual(own.state, "draft")
+        # portal users and coaches have no wizard at all
+        coach = new_test_user(
+            self.env,
+            login="wizard_coach",
+            groups="hr_timesheet.group_hr_timesheet_user",
+        )
+        for user in (self.user_portal_a, coach):
+            with self.assertRaises(AccessError):
+                Wizard.with_user(user).create(
+                    {
+                        "contribution_ids": [Command.set(own.ids)],
+                        "action": "dispute",
+                        "reason": "x",
+                    }
+                )
 
     def test_reversal_of_an_entry_received_by_a_project(self):
         entry = self._entry(self.partner_a, self.project_b, hours=4, state="confirmed")
@@ -454,26 +542,34 @@ class TestContribution(IncubatorLedgerCommon):
             ],
         )
         self.assertEqual(entry.create_uid, self.user_portal_a)
-        # the receiver is asked to confirm, with a link carrying the token
+        # the receiver is asked to confirm, with a link carrying the token of
+        # the link: the access token signed with the database secret
         self.assertTrue(entry.access_token)
-        link = f"/my/contributions/{entry.id}?access_token={entry.access_token}"
+        link = entry._get_confirm_url()
+        token = entry._get_confirm_token()
+        self.assertTrue(
+            link.endswith(f"/my/contributions/{entry.id}?access_token={token}")
+        )
+        self.assertNotEqual(token, entry.access_token)
         mail = self._confirmation_mail(entry)
         self.assertEqual(mail.recipient_ids, self.partner_b)
         self.assertIn(self.partner_a.name, mail.subject)
         self.assertIn(link, mail.body_html)
+        self.assertNotIn(entry.access_token, mail.body_html)
         # the giver must never see the token (they could confirm their own
         # gift): not in the entry's messages, nor in any message they can read
         self.assertNotEqual(mail.author_id, self.partner_a)
-        self.assertFalse(
-            entry.sudo().message_ids.filtered(
-                lambda m: entry.access_token in (m.body or "")
+        for secret in (token, entry.access_token):
+            self.assertFalse(
+                entry.sudo().message_ids.filtered(
+                    lambda m, t=secret: t in (m.body or "")
+                )
             )
-        )
-        self.assertFalse(
-            self.env["mail.message"]
-            .with_user(self.user_portal_a)
-            .search([("body", "ilike", entry.access_token)])
-        )
+            self.assertFalse(
+                self.env["mail.message"]
+                .with_user(self.user_portal_a)
+                .search([("body", "ilike", secret)])
+            )
         # the staff see in the chatter that the receiver was asked
         note = entry.sudo().message_ids[0]
         self.assertIn(self.partner_b.name, note.body)
@@ -531,6 +627,170 @@ class TestContribution(IncubatorLedgerCommon):
         entry.with_user(self.user_staff).action_request_confirmation()
         self.assertEqual(self._confirmation_mail(entry).recipient_ids, self.partner_b)
         self.assertEqual(entry.message_ids[0].author_id, self.user_staff.partner_id)
+
+    def test_confirmation_mail_staff_only_and_once_a_day(self):
+        """Nobody floods the receiver's inbox: the staff ask again at most
+        once a day per entry; members (the giver, the receiver) and the other
+        internal users cannot ask at all, whatever the context."""
+        coach = new_test_user(
+            self.env,
+            login="ledger_coach",
+            groups="hr_timesheet.group_hr_timesheet_user",
+        )
+        with freeze_time("2025-03-10 09:00:00"):
+            entry = self._entry(self.partner_a, self.partner_b)
+            for user in (self.user_portal_a, self.user_portal_b, coach):
+                as_user = entry.with_user(user)
+                for record in (
+                    as_user,
+                    as_user.sudo(),
+                    as_user.with_context(incubator_webinar_token=True),
+                ):
+                    with self.subTest(user=user.login), self.assertRaises(AccessError):
+                        record.action_request_confirmation()
+            self.assertFalse(self._confirmation_mail(entry))
+            entry.with_user(self.user_staff).action_request_confirmation()
+            self.assertEqual(len(self._confirmation_mail(entry)), 1)
+            for _attempt in range(3):
+                with self.assertRaises(UserError):
+                    entry.with_user(self.user_manager).action_request_confirmation()
+            self.assertEqual(len(self._confirmation_mail(entry)), 1)
+        with freeze_time("2025-03-11 08:59:00"):
+            with self.assertRaises(UserError):
+                entry.with_user(self.user_staff).action_request_confirmation()
+        with freeze_time("2025-03-11 09:01:00"):
+            entry.with_user(self.user_staff).action_request_confirmation()
+        self.assertEqual(len(self._confirmation_mail(entry)), 2)
+        # nobody resets the date to ask again, in sudo mode neither
+        for user in (self.user_staff, self.user_manager):
+            for record in (entry.with_user(user), entry.with_user(user).sudo()):
+                with self.assertRaises(AccessError):
+                    record.write({"confirmation_requested_date": False})
+        with self.assertRaises(AccessError):
+            self.Contribution.with_user(self.user_staff).create(
+                {
+                    "giver_id": self.partner_a.id,
+                    "receiver_id": self.partner_b.id,
+                    "hours": 1,
+                    "kind_id": self.kind_coaching.id,
+                    "confirmation_requested_date": "2000-01-01 00:00:00",
+                }
+            )
+        # a confirmed entry is never asked for
+        entry.with_user(self.user_portal_b).action_confirm()
+        with self.assertRaises(UserError):
+            entry.with_user(self.user_staff).action_request_confirmation()
+
+    # ------------------------------------------------------------------
+    # the giver never confirms, tokens stay with the receiver (issue 12)
+    # ------------------------------------------------------------------
+
+    def test_giver_never_confirms_nor_disputes(self):
+        """Staff and administrators included, through every method."""
+        for user in (self.user_staff, self.user_manager):
+            with self.subTest(user=user.login):
+                entry = self._entry(user.partner_id, self.partner_b)
+                as_giver = entry.with_user(user)
+                for call in (
+                    as_giver.action_confirm,
+                    lambda e=as_giver: e.action_dispute("Mine"),
+                    lambda e=as_giver: e.sudo().action_confirm(),
+                    lambda e=as_giver: e.sudo()._confirm_with_token(),
+                    lambda e=as_giver: e.sudo()._dispute_with_token("Mine"),
+                    lambda e=as_giver: e.write({"state": "confirmed"}),
+                    lambda e=as_giver: e.sudo().write({"state": "confirmed"}),
+                ):
+                    with self.assertRaises(AccessError):
+                        call()
+                self.assertEqual(entry.state, "draft")
+                # nor do they record a confirmed gift of their own, however
+                # the giver is written
+                for giver in (
+                    user.partner_id.id,
+                    str(user.partner_id.id),
+                    (user.partner_id.id, "me"),
+                ):
+                    with self.assertRaises(AccessError):
+                        self.Contribution.with_user(user).sudo().create(
+                            {
+                                "giver_id": giver,
+                                "receiver_id": self.partner_b.id,
+                                "hours": 1,
+                                "kind_id": self.kind_coaching.id,
+                                "state": "confirmed",
+                            }
+                        )
+                # the giver withdraws their own declaration, though
+                as_giver.action_cancel()
+                self.assertEqual(entry.state, "cancelled")
+
+    def test_access_token_for_system_administrators_only(self):
+        entry = self._entry(self.partner_b, self.partner_a)
+        entry._portal_ensure_token()
+        coach = new_test_user(
+            self.env,
+            login="ledger_coach",
+            groups="hr_timesheet.group_hr_timesheet_user",
+        )
+        accountant = new_test_user(
+            self.env, login="ledger_accountant", groups="account.group_account_invoice"
+        )
+        for user in (
+            self.user_portal_a,
+            self.user_portal_b,
+            self.user_staff,
+            self.user_manager,
+            coach,
+            accountant,
+        ):
+            as_user = entry.with_user(user)
+            with self.subTest(user=user.login):
+                with self.assertRaises(AccessError):
+                    as_user.read(["access_token"])
+                with self.assertRaises(AccessError):
+                    as_user.search([("access_token", "=", entry.access_token)])
+                self.assertNotIn("access_token", as_user.read()[0])
+                self.assertNotIn(entry.access_token, as_user.get_portal_url())
+                self.assertEqual(
+                    as_user.get_portal_url(), f"/my/contributions/{entry.id}"
+                )
+        self.assertNotIn(entry.access_token, entry.get_portal_url(query_string="&x=1"))
+        # garbage from RPC is left out, never an error
+        self.assertEqual(
+            entry.with_user(self.user_portal_a).get_portal_url(
+                suffix=42, report_type=["x"], query_string={"a": 1}, anchor=None
+            ),
+            f"/my/contributions/{entry.id}",
+        )
+
+    def test_get_by_access_token(self):
+        entry = self._entry(self.partner_b, self.partner_a)
+        token = entry._get_confirm_token()
+        Contribution = self.Contribution.with_user(self.user_public)
+        self.assertEqual(Contribution._get_by_access_token(entry.id, token), entry)
+        other = self._entry(self.partner_b, self.partner_other)
+        other._portal_ensure_token()
+        for record_id, bad in (
+            (entry.id, entry.access_token),  # the access token itself
+            (entry.id, other._get_confirm_token()),
+            (other.id, token),
+            (entry.id, token[:-1]),
+            (entry.id, token + "0"),
+            (entry.id, ""),
+            (entry.id, None),
+            (entry.id, 42),
+            (entry.id, ["x"]),
+            (entry.id, token[:-1] + "\u00e9"),
+            (str(entry.id), token),
+            (True, token),
+            (2**40, token),
+            (-entry.id, token),
+        ):
+            with self.subTest(record_id=record_id, token=repr(bad)[:20]):
+                self.assertFalse(Contribution._get_by_access_token(record_id, bad))
+        # a new access token revokes the links sent before
+        entry.sudo().access_token = "renewed"
+        self.assertFalse(Contribution._get_by_access_token(entry.id, token))
 
     # ------------------------------------------------------------------
     # misc

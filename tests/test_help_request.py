@@ -12,8 +12,7 @@ from odoo.tools import mute_logger
 from .test_matching import IncubatorMatchingCommon
 
 
-@tagged("post_install", "-at_install")
-class TestHelpRequest(IncubatorMatchingCommon):
+class HelpRequestCommon(IncubatorMatchingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -46,6 +45,9 @@ class TestHelpRequest(IncubatorMatchingCommon):
             .search([("model", "=", model), ("recipient_ids", "in", partner.ids)])
         )
 
+
+@tagged("post_install", "-at_install")
+class TestHelpRequest(HelpRequestCommon):
     # ------------------------------------------------------------
     # Invariants
     # ------------------------------------------------------------
@@ -418,3 +420,273 @@ class TestHelpRequest(IncubatorMatchingCommon):
             self.assertEqual(len(first), 1)
             Request._cron_send_digest(batch_size=1)
             self.assertEqual(len(self.env["incubator.help.digest"].search([])), 2)
+
+
+@tagged("post_install", "-at_install")
+class TestHelpRequestCallers(HelpRequestCommon):
+    """Issue 12: every public method of the help requests is an endpoint that
+    checks its caller in the model, whatever the context and the arguments
+    (RPC sends ints and garbage), and no one can make them send e-mails in a
+    loop."""
+
+    # context keys an RPC caller may set: none grants anything
+    CONTEXTS = ({}, {"incubator_webinar_token": True, "active_test": False})
+
+    def _offer_mails(self, partner):
+        return (
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", "incubator.help.request"),
+                    ("recipient_ids", "in", partner.ids),
+                    ("body_html", "ilike", "offers to help"),
+                ]
+            )
+        )
+
+    def test_accept_offer_garbage(self):
+        offer = self.request.with_user(self.user_portal_b).action_offer("Me", 2)
+        other_request = self._help_request(self.partner_b, skills=self.skill_odoo)
+        other_offer = other_request.with_user(self.user_portal_a).action_offer("Me", 1)
+        contribution = self.env["incubator.contribution"].create(
+            {
+                "giver_id": self.partner_b.id,
+                "receiver_id": self.partner_a.id,
+                "hours": 1,
+                "kind_id": self.env.ref(
+                    "incubator_community.incubator_contribution_kind_peer_coaching"
+                ).id,
+            }
+        )
+        request = self.request.with_user(self.user_portal_a)
+        for garbage in (
+            None,
+            False,
+            True,
+            "x",
+            str(offer.id),
+            [offer.id],
+            [offer.id, other_offer.id],
+            {"id": offer.id},
+            1.5,
+            -offer.id,
+            2**40,
+            other_offer.id,
+            other_offer,
+            offer | other_offer,
+            self.env["incubator.help.offer"],
+            contribution,
+            self.env["incubator.help.offer"].browse(contribution.id),
+        ):
+            with self.subTest(offer=repr(garbage)[:40]), self.assertRaises(UserError):
+                request.action_accept_offer(garbage)
+        self.assertEqual(self.request.state, "open")
+        self.assertEqual((offer.state, other_offer.state), ("proposed", "proposed"))
+        # B cannot accept their own offer through the offer either
+        for context in self.CONTEXTS:
+            with self.assertRaises(AccessError):
+                offer.with_user(self.user_portal_b).with_context(
+                    **context
+                ).action_accept()
+        self.assertEqual(offer.state, "proposed")
+
+    def test_portal_create_whitelist(self):
+        """A member's create sets no workflow field, for nobody else, in sudo
+        mode too (a flow that creates on their behalf)."""
+        other_company = self.env["res.company"].create({"name": "Other Incubator"})
+        supplier = self.env["res.partner"].create({"name": "Test Supplier"})
+        contribution = self.env["incubator.contribution"].search([], limit=1)
+        base = {
+            "name": "Test forged request",
+            "skill_ids": [Command.set(self.skill_odoo.ids)],
+        }
+        HelpRequest = self.env["incubator.help.request"].with_user(self.user_portal_a)
+        for HelpRequestAs in (HelpRequest, HelpRequest.sudo()):
+            for forged in (
+                {"state": "done"},
+                {"state": "matched", "helper_id": self.partner_b.id},
+                {"helper_id": self.partner_b.id},
+                {"contribution_id": contribution.id},
+                {"date_done": "2025-01-01"},
+                {"company_id": other_company.id},
+                {"requester_id": self.partner_b.id},
+                {"requester_project_id": self.project_b.id},
+                {"addressed_to_id": supplier.id},
+                {"addressed_to_id": 2**40},
+                {"addressed_to_id": "x"},
+                {"invited_partner_ids": [Command.set(self.partner_b.ids)]},
+                {"message_follower_ids": [Command.create({"partner_id": 1})]},
+                {"access_token": "mine"},
+            ):
+                with (
+                    self.subTest(sudo=HelpRequestAs.env.su, vals=forged),
+                    self.assertRaises(AccessError),
+                ):
+                    HelpRequestAs.create({**base, **forged})
+        self.assertFalse(
+            self.env["incubator.help.request"].search(
+                [("name", "=", "Test forged request")]
+            )
+        )
+        # what a member may set
+        request = HelpRequest.sudo().create(
+            {
+                **base,
+                "addressed_to_id": self.partner_b.id,
+                "company_id": self.env.company.id,
+                "estimated_hours": 2,
+            }
+        )
+        self.assertEqual(request.requester_id, self.partner_a)
+        self.assertEqual(request.state, "open")
+
+    def test_offer_again_notifies_once_a_day(self):
+        request_b = self.request.with_user(self.user_portal_b)
+        with freeze_time("2026-03-10 10:00:00"):
+            offer = request_b.action_offer("Me", 2)
+            for idx in range(5):
+                offer.with_user(self.user_portal_b).action_withdraw()
+                request_b.action_offer(f"Me again {idx}", 2)
+            self.assertEqual(len(self._offer_mails(self.partner_a)), 1)
+            self.assertEqual(offer.message, "Me again 4")
+            self.assertEqual(offer.state, "proposed")
+        with freeze_time("2026-03-11 10:01:00"):
+            request_b.action_offer("Tomorrow", 2)
+        self.assertEqual(len(self._offer_mails(self.partner_a)), 2)
+        # nobody resets the date to notify again, staff in sudo mode neither
+        for record in (
+            offer.with_user(self.user_staff),
+            offer.with_user(self.user_staff).sudo(),
+        ):
+            with self.assertRaises(AccessError):
+                record.write({"notified_date": False})
+        # garbage for a message: refused with a message
+        for message in (42, ["x"], {"a": 1}, "x" * 6000):
+            with self.assertRaises(UserError):
+                request_b.action_offer(message, 2)
+
+    def test_accepted_mail_once_per_offer(self):
+        """Accepting, cancelling, reopening and accepting again: the helper
+        hears of the acceptance once."""
+        offer = self.request.with_user(self.user_portal_b).action_offer("Me", 2)
+        as_staff = self.request.with_user(self.user_staff)
+        for idx in range(3):
+            as_staff.action_accept_offer(offer)
+            as_staff.action_cancel()
+            as_staff.action_reopen()
+            self.request.with_user(self.user_portal_b).action_offer(f"Again {idx}", 2)
+        mails = self._mails_to(self.partner_b, "incubator.help.request").filtered(
+            lambda mail: "accepted your offer" in str(mail.body_html)
+        )
+        self.assertEqual(len(mails), 1)
+        with self.assertRaises(AccessError):
+            offer.with_user(self.user_manager).sudo().write(
+                {"accepted_notified": False}
+            )
+
+    def test_staff_methods_refused_to_others(self):
+        coach = new_test_user(
+            self.env,
+            login="help_coach",
+            groups="hr_timesheet.group_hr_timesheet_user",
+        )
+        self.request.action_cancel()
+        for user in (self.user_portal_a, self.user_portal_b, coach):
+            for context in self.CONTEXTS:
+                request = self.request.with_user(user).with_context(**context)
+                for call in (
+                    request.action_reopen,
+                    request.sudo().action_reopen,
+                    request.action_find_helpers,
+                    request.sudo().action_find_helpers,
+                ):
+                    with self.subTest(user=user.login), self.assertRaises(AccessError):
+                        call()
+        self.assertEqual(self.request.state, "cancelled")
+        self.request.with_user(self.user_staff).action_reopen()
+        self.assertEqual(self.request.state, "open")
+
+    def test_withdraw_and_decline_others_offers_refused(self):
+        offer = self.request.with_user(self.user_portal_b).action_offer("Me", 2)
+        for context in self.CONTEXTS:
+            as_c = offer.with_user(self.user_portal_c).with_context(**context)
+            for call in (
+                as_c.action_withdraw,
+                as_c.sudo().action_withdraw,
+                as_c.action_decline,
+                as_c.sudo().action_decline,
+            ):
+                with self.assertRaises(AccessError):
+                    call()
+        self.assertEqual(offer.state, "proposed")
+
+    def test_done_and_cancel_refused_to_others(self):
+        offer = self.request.with_user(self.user_portal_b).action_offer("Me", 2)
+        self.request.with_user(self.user_portal_a).action_accept_offer(offer)
+        for context in self.CONTEXTS:
+            as_c = self.request.with_user(self.user_portal_c).with_context(**context)
+            for call in (
+                as_c.action_done,
+                as_c.sudo().action_done,
+                as_c.action_cancel,
+                as_c.sudo().action_cancel,
+            ):
+                with self.assertRaises(AccessError):
+                    call()
+        self.assertEqual(self.request.state, "matched")
+        self.assertFalse(self.request.contribution_id)
+        # garbage hours: a message, nothing written
+        for hours in ("x", [1], {"h": 1}, float("nan"), -1, 0, 25):
+            with self.subTest(hours=hours), self.assertRaises(UserError):
+                self.request.with_user(self.user_portal_b).action_done(hours=hours)
+        self.assertEqual(self.request.state, "matched")
+
+
+@tagged("post_install", "-at_install")
+class TestHelpMatchInvite(HelpRequestCommon):
+    def test_invite_once_and_staff_only(self):
+        request = self.request.with_user(self.user_staff)
+        action = request.action_find_helpers()
+        match = self.env["incubator.help.match"].search(action["domain"], limit=1)
+        self.assertTrue(match)
+        candidate = match.partner_id
+
+        def invitations():
+            return self.request.message_ids.filtered(
+                lambda m: (
+                    candidate in m.partner_ids
+                    and "could you offer your help" in str(m.body)
+                )
+            )
+
+        coach = new_test_user(
+            self.env,
+            login="invite_coach",
+            groups="hr_timesheet.group_hr_timesheet_user",
+        )
+        for user in (self.user_portal_a, coach):
+            with self.assertRaises(AccessError):
+                match.with_user(user).action_invite()
+            with self.assertRaises(AccessError):
+                match.with_user(user).sudo().action_invite()
+        self.assertFalse(invitations())
+        match.with_user(self.user_staff).action_invite()
+        match.with_user(self.user_staff).action_invite()
+        self.assertEqual(len(invitations()), 1)
+        # a new ranking does not invite the candidate again
+        action = request.action_find_helpers()
+        match = self.env["incubator.help.match"].search(
+            action["domain"] + [("partner_id", "=", candidate.id)]
+        )
+        self.assertTrue(match.invited)
+        match.with_user(self.user_staff).action_invite()
+        self.assertEqual(len(invitations()), 1)
+        # nobody clears the list to invite them again
+        for record in (
+            self.request.with_user(self.user_staff),
+            self.request.with_user(self.user_manager).sudo(),
+        ):
+            with self.assertRaises(AccessError):
+                record.write({"invited_partner_ids": [Command.clear()]})
+        self.assertIn(candidate, self.request.invited_partner_ids)

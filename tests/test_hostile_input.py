@@ -1557,10 +1557,10 @@ class TestHostileStoredScript(HostileInputCommon):
         self._assert_escaped(f"/my/contributions/{entry.id}", self.user_portal_a)
         self._assert_escaped(f"/my/contributions/{entry.id}", self.user_portal_b)
         # the e-mail link of the receiver
-        entry._portal_ensure_token()
         self._login(None)
         self._assert_escaped(
-            f"/my/contributions/{entry.id}?access_token={entry.access_token}", None
+            f"/my/contributions/{entry.id}?access_token={entry._get_confirm_token()}",
+            None,
         )
 
         self._login(self.user_portal_a)

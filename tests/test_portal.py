@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
 import re
 from datetime import timedelta
 
@@ -14,7 +15,7 @@ from .common import IncubatorCommon
 CONTRIBUTIONS_PAGE_QUERIES = 14
 # /my/help-requests (portal user): their requests with the offers, the open
 # requests matching their skills, their offers
-HELP_REQUESTS_PAGE_QUERIES = 24
+HELP_REQUESTS_PAGE_QUERIES = 22
 
 
 class IncubatorPortalCommon(HttpCase, IncubatorCommon):
@@ -133,6 +134,17 @@ class TestPortalContributions(IncubatorPortalCommon):
         for entry in (self.entry_b_to_a, self.entry_a_to_b, self.entry_b_to_project_a):
             self.assertNotIn(self._row_marker(entry), response.text)
 
+    def test_archived_project_entries_stay_in_the_history(self):
+        """The pages read as the member: the record rules keep the entries of
+        their archived projects readable."""
+        self.project_a.active = False
+        self._login(self.user_portal_a)
+        response = self.url_open("/my/contributions")
+        self.assertIn(self._row_marker(self.entry_b_to_project_a), response.text)
+        response = self.url_open(f"/my/contributions/{self.entry_b_to_project_a.id}")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("B to project A", response.text)
+
     def test_list_filters(self):
         self._login(self.user_portal_a)
         response = self.url_open("/my/contributions?filterby=to_confirm")
@@ -201,7 +213,7 @@ class TestPortalContributions(IncubatorPortalCommon):
 
     def test_other_people_entry_token_of_another_entry(self):
         """The token of A's e-mail opens A's entry only."""
-        token_a = self.entry_b_to_a.access_token
+        token_a = self.entry_b_to_a._get_confirm_token()
         for user in (None, self.user_portal_a):
             self._login(user)
             response = self.url_open(
@@ -223,7 +235,16 @@ class TestPortalContributions(IncubatorPortalCommon):
 
     def test_other_people_entry_bad_token(self):
         self._login(None)
-        for token in ("", "x", "0" * 40, self.entry_b_to_c.access_token[:-1] + "0"):
+        token_c = self.entry_b_to_c._get_confirm_token()
+        other_digit = "1" if token_c.endswith("0") else "0"
+        for token in (
+            "",
+            "x",
+            "0" * 64,
+            token_c[:-1] + other_digit,
+            token_c + "0",
+            self.entry_b_to_c.access_token,
+        ):
             response = self.url_open(
                 f"/my/contributions/{self.entry_b_to_c.id}?access_token={token}",
                 allow_redirects=False,
@@ -330,7 +351,7 @@ class TestPortalContributions(IncubatorPortalCommon):
 
     def test_receiver_confirms_with_the_email_token(self):
         self._login(None)
-        token = self.entry_b_to_a.access_token
+        token = self.entry_b_to_a._get_confirm_token()
         url = f"/my/contributions/{self.entry_b_to_a.id}?access_token={token}"
         page = self.url_open(url)
         self.assertEqual(page.status_code, 200)
@@ -346,7 +367,7 @@ class TestPortalContributions(IncubatorPortalCommon):
 
     def test_receiver_disputes_with_the_email_token(self):
         self._login(None)
-        token = self.entry_b_to_c.access_token
+        token = self.entry_b_to_c._get_confirm_token()
         response = self._post(
             f"/my/contributions/{self.entry_b_to_c.id}/dispute",
             {"access_token": token, "reason": "Never met"},
@@ -360,6 +381,7 @@ class TestPortalContributions(IncubatorPortalCommon):
         page = self.url_open(f"/my/contributions/{self.entry_b_to_a.id}")
         self.assertEqual(page.status_code, 200)
         self.assertNotIn(self.entry_b_to_a.access_token, page.text)
+        self.assertNotIn(self.entry_b_to_a._get_confirm_token(), page.text)
 
     def test_giver_cannot_get_the_receiver_token(self):
         """The e-mail link lets its holder confirm without signing in: the
@@ -373,14 +395,18 @@ class TestPortalContributions(IncubatorPortalCommon):
             lambda e: e.description == "Token gift"
         )
         self.assertTrue(entry.access_token)
+        secrets = (entry.access_token, entry._get_confirm_token())
         for url in (f"/my/contributions/{entry.id}", "/my/contributions"):
-            self.assertNotIn(entry.access_token, self.url_open(url).text)
+            page = self.url_open(url).text
+            for secret in secrets:
+                self.assertNotIn(secret, page)
         # nor in the messages of the entry, through the portal chatter
         messages = self.make_jsonrpc_request(
             "/mail/chatter_fetch",
             {"thread_model": "incubator.contribution", "thread_id": entry.id},
         )
-        self.assertNotIn(entry.access_token, str(messages))
+        for secret in secrets:
+            self.assertNotIn(secret, str(messages))
 
     @mute_logger("odoo.http")
     def test_post_without_csrf_refused(self):
@@ -999,6 +1025,251 @@ class TestPortalHelpRequests(IncubatorPortalCommon):
             )
         self.assertEqual(response.status_code, 400)
         self.assertFalse(partner.incubator_digest_optout)
+
+
+class RpcCallerMixin:
+    """JSON-RPC calls through ``/web/dataset/call_kw``, as the session of the
+    test (``self.authenticate``): the raw answer, a refusal included."""
+
+    def _call_kw(self, model, method, args, kwargs=None):
+        """``(result, error)`` of one call; ``error`` is the name of the
+        exception (e.g. ``odoo.exceptions.AccessError``) or None. The raw
+        text of the answer is kept in ``self.last_rpc_text``."""
+        payload = {
+            "id": 0,
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {
+                "model": model,
+                "method": method,
+                "args": args,
+                "kwargs": kwargs or {},
+            },
+        }
+        with mute_logger("odoo.http"):
+            response = self.url_open(
+                f"/web/dataset/call_kw/{model}/{method}",
+                data=json.dumps(payload),
+                headers={"Content-Type": "application/json"},
+            )
+        self.last_rpc_text = response.text
+        answer = response.json()
+        if "error" in answer:
+            return None, answer["error"]["data"]["name"]
+        return answer["result"], None
+
+    def _assert_token_unreadable(self, model, record, secrets, context=None):
+        """Every way of reading a record through RPC: refused, or without the
+        token; ``secrets`` never appear in an answer."""
+        kwargs = {"context": context or {}}
+        calls = [
+            ("search_read", [[("id", "=", record.id)], ["access_token"]], kwargs),
+            ("search_read", [[("id", "=", record.id)]], kwargs),
+            ("search_read", [[("access_token", "!=", False)], ["id"]], kwargs),
+            ("read", [[record.id], ["access_token"]], kwargs),
+            ("read", [[record.id]], kwargs),
+            (
+                "web_read",
+                [[record.id]],
+                {**kwargs, "specification": {"access_token": {}}},
+            ),
+            (
+                "web_search_read",
+                [[("id", "=", record.id)]],
+                {**kwargs, "specification": {"access_token": {}}},
+            ),
+            ("get_portal_url", [[record.id]], kwargs),
+            ("export_data", [[record.id], ["access_token"]], kwargs),
+        ]
+        for method, args, call_kwargs in calls:
+            with self.subTest(model=model, method=method, args=str(args)[:60]):
+                result, error = self._call_kw(model, method, args, call_kwargs)
+                for secret in secrets:
+                    self.assertNotIn(secret, self.last_rpc_text)
+                if error:
+                    self.assertIn(
+                        error,
+                        (
+                            "odoo.exceptions.AccessError",
+                            "odoo.exceptions.MissingError",
+                            "odoo.exceptions.UserError",
+                        ),
+                    )
+                elif method == "get_portal_url":
+                    self.assertNotIn("access_token", result)
+
+
+@tagged("post_install", "-at_install")
+class TestAttackGiverConfirmsOwnGift(RpcCallerMixin, IncubatorPortalCommon):
+    """Issue 12, attack 2: a member declares 7 hours given to another member,
+    reads the entry's access token through RPC, then confirms it through the
+    e-mail link from an anonymous session: hours minted at will. Now the
+    token is unreadable, the token alone confirms nothing, and the giver never
+    confirms or disputes, by any route."""
+
+    def _link_token(self, entry):
+        """The token of the receiver's e-mail link (before issue 12, the
+        access token itself: so that this test runs on the old code too)."""
+        if hasattr(entry, "_get_confirm_token"):
+            return entry._get_confirm_token()
+        return entry.sudo()._portal_ensure_token()
+
+    def _declare_seven_hours(self):
+        self._login(self.user_portal_a)
+        response = self._post(
+            "/my/contributions/declare",
+            {
+                "receiver_type": "partner",
+                "receiver_email": self.partner_b.email,
+                "hours": "7",
+                "date": fields.Date.to_string(self.today),
+                "kind_id": str(self.kind_coaching.id),
+                "description": "Seven hours, honest",
+            },
+        )
+        self._assert_redirect(response, "/my/contributions?message=declared")
+        entry = self.env["incubator.contribution"].search(
+            [
+                ("giver_id", "=", self.partner_a.id),
+                ("description", "=", "Seven hours, honest"),
+            ]
+        )
+        self.assertEqual(len(entry), 1)
+        self.assertEqual((entry.state, entry.hours), ("draft", 7.0))
+        return entry
+
+    def _assert_still_draft(self, entry):
+        self.env.invalidate_all()
+        self.assertEqual(entry.state, "draft")
+        self.assertEqual(self.partner_a.incubator_hours_given, 0.0)
+        self.assertEqual(self.partner_b.incubator_hours_received, 0.0)
+
+    def test_giver_cannot_read_the_token_through_rpc(self):
+        entry = self._declare_seven_hours()
+        # the receiver's e-mail is out: the entry has its token
+        self.assertTrue(entry.access_token)
+        secrets = (entry.access_token, self._link_token(entry))
+        self._login(self.user_portal_a)
+        for context in ({}, {"incubator_webinar_token": True, "active_test": False}):
+            self._assert_token_unreadable(
+                "incubator.contribution", entry, secrets, context=context
+            )
+        # the entry itself stays readable to its giver, without the token
+        result, error = self._call_kw(
+            "incubator.contribution", "read", [[entry.id], ["hours", "state"]]
+        )
+        self.assertIsNone(error)
+        self.assertEqual(result[0]["hours"], 7.0)
+
+    def test_giver_cannot_confirm_with_the_real_token(self):
+        entry = self._declare_seven_hours()
+        token = entry.access_token  # as superuser: the worst case, it leaked
+        link_token = self._link_token(entry)  # the one of the receiver's e-mail
+        base = f"/my/contributions/{entry.id}"
+        # from an anonymous session, the access token opens nothing
+        self._login(None)
+        response = self.url_open(f"{base}?access_token={token}", allow_redirects=False)
+        self.assertIn(response.status_code, (303, 404))
+        self.assertNotIn("Seven hours, honest", response.text)
+        for url, data in (
+            (f"{base}/confirm", {"access_token": token}),
+            (f"{base}/dispute", {"access_token": token, "reason": "Oops"}),
+        ):
+            response = self._post(url, data)
+            self.assertEqual(response.status_code, 404, url)
+        self._assert_still_draft(entry)
+        # from their own session, neither the access token nor the e-mail's
+        self._login(self.user_portal_a)
+        for url, data in (
+            (f"{base}/confirm", {"access_token": token}),
+            (f"{base}/confirm", {"access_token": link_token}),
+            (f"{base}/dispute", {"access_token": token, "reason": "Oops"}),
+            (f"{base}/dispute", {"access_token": link_token, "reason": "Oops"}),
+        ):
+            response = self._post(url, data)
+            self.assertEqual(response.status_code, 200, url)
+            self.assertIn("o_incubator_form_errors", response.text)
+        page = self.url_open(f"{base}?access_token={link_token}")
+        self.assertNotIn("o_incubator_confirm_form", page.text)
+        self._assert_still_draft(entry)
+        # nor through RPC, whatever the context
+        for context in ({}, {"incubator_webinar_token": True}):
+            for method, args in (
+                ("action_confirm", [[entry.id]]),
+                ("action_dispute", [[entry.id], "Not mine"]),
+                ("write", [[entry.id], {"state": "confirmed"}]),
+                ("_confirm_with_token", [[entry.id]]),
+            ):
+                with self.subTest(method=method, context=context):
+                    __, error = self._call_kw(
+                        "incubator.contribution", method, args, {"context": context}
+                    )
+                    self.assertIsNotNone(error)
+        self._assert_still_draft(entry)
+        # the receiver's e-mail link still works, for the receiver
+        self._login(None)
+        response = self._post(f"{base}/confirm", {"access_token": link_token})
+        self._assert_redirect(response, base)
+        self.env.invalidate_all()
+        self.assertEqual(entry.state, "confirmed")
+        self.assertEqual(self.partner_b.incubator_hours_received, 7.0)
+
+    def test_helpers_coaches_accountants_cannot_read_tokens(self):
+        """After "done" on a help request, the helper (the giver of the new
+        entry) reads neither the entry's token nor the request's; coaches and
+        accountants read no token either."""
+        HelpRequest = self.env["incubator.help.request"]
+        help_request = HelpRequest.create(
+            {
+                "name": "Test invoicing help",
+                "requester_id": self.partner_b.id,
+                "skill_ids": [Command.set(self.skill_odoo.ids)],
+                "estimated_hours": 2.0,
+            }
+        )
+        self._login(self.user_portal_a)
+        self._post(f"/my/help-requests/{help_request.id}/offer", {"hours": "2"})
+        offer = help_request.offer_ids
+        self.assertEqual(offer.helper_id, self.partner_a)
+        self._login(self.user_portal_b)
+        self._post(
+            f"/my/help-requests/{help_request.id}/accept", {"offer_id": str(offer.id)}
+        )
+        self._login(self.user_portal_a)
+        response = self._post(f"/my/help-requests/{help_request.id}/done")
+        self._assert_redirect(response, f"/my/help-requests/{help_request.id}")
+        self.env.invalidate_all()
+        entry = help_request.contribution_id
+        self.assertEqual((entry.giver_id, entry.state), (self.partner_a, "draft"))
+        help_request._portal_ensure_token()
+        entry_secrets = (entry.access_token, self._link_token(entry))
+        request_secrets = (help_request.access_token,)
+        coach = new_test_user(
+            self.env,
+            login="attack_coach",
+            groups="hr_timesheet.group_hr_timesheet_user",
+        )
+        accountant = new_test_user(
+            self.env, login="attack_accountant", groups="account.group_account_invoice"
+        )
+        for user in (self.user_portal_a, coach, accountant, self.user_staff):
+            self._login(user)
+            with self.subTest(user=user.login):
+                self._assert_token_unreadable(
+                    "incubator.contribution", entry, entry_secrets
+                )
+                self._assert_token_unreadable(
+                    "incubator.help.request", help_request, request_secrets
+                )
+        # and the helper confirms nothing with what they could find
+        self._login(self.user_portal_a)
+        response = self._post(
+            f"/my/contributions/{entry.id}/confirm",
+            {"access_token": entry.access_token},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.env.invalidate_all()
+        self.assertEqual(entry.state, "draft")
 
 
 @tagged("post_install", "-at_install")
