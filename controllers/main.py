@@ -104,7 +104,8 @@ class IncubatorProjectController(http.Controller):
         return [
             "name",
             "short_description",
-            "organisation_name",
+            # fetched with the search: the cards read organisation_name from it
+            "organisation_id",
             "stage_id",
             "phase",
             "seo_name",  # the slug of the project URL
