@@ -110,6 +110,9 @@ class IncubatorProjectController(http.Controller):
             "phase",
             "seo_name",  # the slug of the project URL
             "write_date",  # the cache key of the image URL
+            # what the record rules check when the cards read the themes
+            "is_published",
+            "company_id",
         ]
 
     def _get_projects_search_domain(self, search):

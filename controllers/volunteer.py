@@ -43,7 +43,9 @@ def _published_positions_domain(website):
     see: published, of an active project of the website's company."""
     return [
         ("is_published", "=", True),
-        ("project_id.active", "=", True),
+        # a related field: searched as superuser, whatever projects the
+        # visitor may read
+        ("project_active", "=", True),
         ("company_id", "in", [False, website.company_id.id]),
     ]
 

@@ -216,7 +216,6 @@ class IncubatorCoachingEngagement(models.Model):
         index="btree_not_null",
         ondelete="set null",
         help="Task of the coaching project on which the coach logs the hours.",
-        groups=INTERNAL,
     )
     gift_ids = fields.Many2many(
         "incubator.contribution",

@@ -151,14 +151,18 @@ class IncubatorVolunteerPosition(models.Model):
     project_name = fields.Char(
         related="project_id.name", string="Project Name", tracking=False
     )
+    project_active = fields.Boolean(
+        related="project_id.active", string="Project Active", tracking=False
+    )
     project_website_url = fields.Char(
         string="Project Page",
         compute="_compute_project_website_url",
         compute_sudo=True,
         help="The page of the project, when the project is published.",
     )
+    # stored: the page reads it with the position, in the same query
     contact_name = fields.Char(
-        related="contact_id.name", string="Contact Name", tracking=False
+        related="contact_id.name", string="Contact Name", store=True, tracking=False
     )
 
     _sql_constraints = [

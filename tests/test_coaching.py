@@ -523,11 +523,31 @@ class TestCoaching(IncubatorCoachingCommon):
             with self.assertRaises(AccessError):
                 engagement.with_user(user).write({"hours_bought": 1.0})
 
-    def test_portal_has_no_backend_access(self):
-        engagement = self._create_engagement()
+    def test_portal_reads_its_project_coaching_only(self):
+        """The team of a project reads its coaching (/my/coaching reads it
+        through the portal rules), not the sale, the task, nor the staff's
+        notes; and nothing of another project's coaching."""
+        engagement = self._sell_and_start(self._create_engagement())
+        self._log(engagement, 1.0, days_ago=1)
+        as_a = engagement.with_user(self.user_portal_a)
+        self.assertEqual(
+            as_a.read(["name", "coach_name", "hours_bought"])[0]["coach_name"],
+            "Julie Coach",
+        )
+        for fname in ("note", "rate", "sale_line_id", "user_id", "gift_ids"):
+            with self.subTest(field=fname), self.assertRaises(AccessError):
+                as_a.read([fname])
         with self.assertRaises(AccessError):
-            engagement.with_user(self.user_portal_a).read(["name"])
+            engagement.with_user(self.user_portal_b).read(["name"])
+        Report = self.env["incubator.coaching.report"]
+        self.assertTrue(Report.with_user(self.user_portal_a).search([]))
+        self.assertFalse(Report.with_user(self.user_portal_b).search([]))
+        for fname in ("name", "timesheet_id", "invoice_id", "employee_id"):
+            with self.subTest(field=fname), self.assertRaises(AccessError):
+                Report.with_user(self.user_portal_a).search([]).read([fname])
+        # nothing to change, whatever the context
+        for method in ("action_start", "action_done", "action_cancel", "action_draft"):
+            with self.subTest(method=method), self.assertRaises(AccessError):
+                getattr(as_a.sudo(), method)()
         with self.assertRaises(AccessError):
-            self.env["incubator.coaching.report"].with_user(self.user_portal_a).search(
-                []
-            )
+            as_a.write({"note": "<p>Hacked</p>"})
