@@ -97,6 +97,8 @@ class IncubatorVolunteerPortal(CustomerPortal):
         if not position_id:
             raise NotFound()
         projects = self._get_my_volunteer_projects(request.env.user.partner_id)
+        if not projects:
+            raise NotFound()
         position = request.env["incubator.volunteer.position"].search(
             [("id", "=", position_id), *self._get_my_positions_domain(projects)],
             limit=1,
@@ -112,6 +114,8 @@ class IncubatorVolunteerPortal(CustomerPortal):
         if not engagement_id:
             raise NotFound()
         projects = self._get_my_volunteer_projects(request.env.user.partner_id)
+        if not projects:
+            raise NotFound()
         engagement = request.env["incubator.volunteer.engagement"].search(
             [("id", "=", engagement_id), *self._get_my_engagements_domain(projects)],
             limit=1,
