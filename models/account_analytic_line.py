@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -8,6 +10,9 @@ GIFT_MAX_HOURS = 24
 GIFT_SYNCED_FIELDS = {"unit_amount", "date", "employee_id", "project_id", "task_id"}
 # changes after which the hours of the coaching engagements are checked again
 COACHING_HOURS_FIELDS = {"unit_amount", "task_id", "project_id", "incubator_gifted"}
+# a session gifted again within this delay (un-gifted, re-gifted) does not ask
+# the project to confirm again: ticking "Gifted" in a loop floods no inbox
+GIFT_REQUEST_DELAY = timedelta(days=1)
 # the gift of a gifted session is linked by the module only, never through
 # create() or write(): linking another gift would let its draft be cancelled
 PROTECTED_FIELDS = frozenset({"incubator_contribution_id"})
@@ -276,8 +281,34 @@ class AccountAnalyticLine(models.Model):
             to_confirm = gifts_sudo.filtered(lambda gift: gift.giver_id != partner)
         if to_confirm:
             to_confirm.with_env(self.env).action_confirm()
-        if gifts_sudo - to_confirm:
-            (gifts_sudo - to_confirm).action_request_confirmation()
+        to_request = (gifts_sudo - to_confirm) - self._incubator_recent_gifts(
+            gifts_sudo
+        )
+        if to_request:
+            to_request.action_request_confirmation()
+
+    def _incubator_recent_gifts(self, gifts):
+        """The new ``gifts`` (of these sessions, in the same order) whose
+        session already had a gift within ``GIFT_REQUEST_DELAY``: the project
+        was asked to confirm it already."""
+        since = fields.Datetime.now() - GIFT_REQUEST_DELAY
+        # sudo: the earlier gifts of the sessions, cancelled with their session
+        earlier = (
+            self.env["incubator.contribution"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("source_ref", "in", [f"{self._name},{line.id}" for line in self]),
+                    ("id", "not in", gifts.ids),
+                    ("create_date", ">=", since),
+                ],
+                ["source_ref"],
+            )
+        )
+        again = {gift.source_ref.id for gift in earlier if gift.source_ref}
+        return gifts.filtered(
+            lambda gift: gift.source_ref and gift.source_ref.id in again
+        )
 
     def _incubator_live_gifts(self):
         """The confirmed gifts of these sessions that no reversal cancelled."""

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
+from unittest.mock import patch
 
 from psycopg2 import IntegrityError
 
@@ -512,6 +513,68 @@ class TestCoaching(IncubatorCoachingCommon):
             ),
             mine | other,
         )
+
+    def test_coaches_and_accountants_change_nothing(self):
+        """Whatever they call, through every path and context: coaches and
+        accountants read the engagements, the staff change them."""
+        draft = self._create_engagement()
+        started = self._sell_and_start(self._create_engagement(kind="other"))
+        timesheet = self._log(started, 1.0, days_ago=1)
+        for user in (self.user_coach, self.user_accountant, self.user_auditor):
+            for record, method in (
+                (draft, "action_create_sale_order"),
+                (draft, "action_start"),
+                (started, "action_done"),
+                (started, "action_cancel"),
+                (draft, "action_draft"),
+            ):
+                with (
+                    self.subTest(user=user.login, method=method),
+                    self.assertRaises(AccessError),
+                ):
+                    getattr(record.with_user(user).sudo(), method)()
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.project_b.with_user(user).action_create_coaching_project()
+        self.assertEqual((draft.state, started.state), ("draft", "ongoing"))
+        self.assertFalse(draft.sale_line_id)
+        # the alerts' flags are set by the alerts only: nobody resets them to
+        # send an alert again
+        for user in (self.user_staff, self.user_manager):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                started.with_user(user).write({"alert_80_sent": False})
+        # a coach links no gift to their session by hand (cancelling it after)
+        gift = self.env["incubator.contribution"].create(
+            {
+                "giver_id": self.peer_coach.id,
+                "receiver_project_id": self.project_a.id,
+                "hours": 1.0,
+                "kind_id": self.kind_peer.id,
+            }
+        )
+        with self.assertRaises(AccessError):
+            timesheet.with_user(self.user_coach).write(
+                {"incubator_contribution_id": gift.id}
+            )
+        with self.assertRaises(AccessError):
+            self._log(started, 1.0, incubator_contribution_id=gift.id)
+        self.assertEqual(gift.state, "draft")
+
+    def test_gifted_in_a_loop_asks_the_project_once(self):
+        engagement = self._sell_and_start(self._create_engagement())
+        timesheet = self._log(engagement, 1.0, days_ago=1).with_user(self.user_coach)
+        Contribution = type(self.env["incubator.contribution"])
+        with patch.object(
+            Contribution,
+            "action_request_confirmation",
+            autospec=True,
+            return_value=True,
+        ) as request:
+            for __ in range(3):
+                timesheet.incubator_gifted = True
+                timesheet.incubator_gifted = False
+            timesheet.incubator_gifted = True
+        self.assertEqual(request.call_count, 1)
+        self.assertEqual(timesheet.incubator_contribution_id.state, "draft")
 
     def test_accountants_read_without_being_staff(self):
         engagement = self._create_engagement()
