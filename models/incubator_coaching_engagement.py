@@ -13,7 +13,11 @@ STAFF_GROUP = "incubator_community.group_incubator_user"
 # /my/coaching, not the sale, the task, the notes of the staff
 INTERNAL = "base.group_user"
 # written by the alerts only, never through write(): an alert is sent once
-PROTECTED_FIELDS = frozenset({"alert_80_sent", "alert_100_sent"})
+# per threshold, and a threshold crossed again (hours bought raised, then
+# lowered) alerts again the next day at the earliest
+PROTECTED_FIELDS = frozenset(
+    {"alert_80_sent", "alert_100_sent", "alert_date", "alert_threshold"}
+)
 
 COACHING_KINDS = [
     ("communication", "Communication"),
@@ -259,6 +263,12 @@ class IncubatorCoachingEngagement(models.Model):
     )
     alert_100_sent = fields.Boolean(
         string="100% Alert Sent", readonly=True, copy=False, groups=INTERNAL
+    )
+    alert_date = fields.Date(
+        string="Last Alert On", readonly=True, copy=False, groups=INTERNAL
+    )
+    alert_threshold = fields.Integer(
+        string="Last Alert (%)", readonly=True, copy=False, groups=INTERNAL
     )
     timesheet_count = fields.Integer(
         compute="_compute_timesheet_count", groups=INTERNAL
@@ -887,8 +897,8 @@ class IncubatorCoachingEngagement(models.Model):
     def _check_hours_alerts(self):
         """Alert the coach and the responsible (e-mail and activity) when an
         ongoing engagement reaches 80 % then 100 % of its hours, once per
-        threshold. Sending never makes the timesheet or the change that
-        triggered it fail."""
+        threshold, and no threshold twice a day. Sending never makes the
+        timesheet or the change that triggered it fail."""
         self.invalidate_recordset(["hours_spent", "hours_gifted", "progress"])
         for engagement in self.filtered(
             lambda e: e.state == "ongoing" and e.hours_bought > 0
@@ -904,9 +914,20 @@ class IncubatorCoachingEngagement(models.Model):
                         for limit, other, _tmpl in HOURS_ALERTS
                         if limit <= threshold
                     }
+                    today = fields.Date.context_today(engagement)
+                    engagement_sudo = engagement.sudo()
+                    # that threshold (or a higher one) alerted today already:
+                    # no second e-mail the same day
+                    alerted = (
+                        engagement_sudo.alert_date == today
+                        and engagement_sudo.alert_threshold >= threshold
+                    )
+                    if not alerted:
+                        flags.update(alert_date=today, alert_threshold=threshold)
                     # sudo: the coach logging time does not write engagements
-                    engagement.sudo()._write_protected(flags)
-                    engagement._send_hours_alert(threshold, template_xmlid)
+                    engagement_sudo._write_protected(flags)
+                    if not alerted:
+                        engagement._send_hours_alert(threshold, template_xmlid)
                 break
 
     def _send_hours_alert(self, threshold, template_xmlid):

@@ -472,6 +472,23 @@ class TestCoaching(IncubatorCoachingCommon):
         engagement.hours_bought = 20.0
         self.assertFalse(engagement.alert_80_sent or engagement.alert_100_sent)
 
+    def test_alerts_not_sent_in_a_loop(self):
+        """Hours bought raised and lowered again and again: each threshold
+        alerts once a day at most."""
+        engagement = self._sell_and_start(self._create_engagement(hours_bought=10.0))
+        self._log(engagement, 8.5, days_ago=1)  # 85 %
+        self.assertEqual(len(self._alert_mails(engagement)), 1)
+        staff_engagement = engagement.with_user(self.user_sales)
+        for __ in range(3):
+            staff_engagement.hours_bought = 40.0  # 21 %: the alerts may come again
+            staff_engagement.hours_bought = 10.0  # 85 %
+        self.assertEqual(len(self._alert_mails(engagement)), 1)
+        staff_engagement.hours_bought = 8.0  # 106 %: a new threshold
+        self.assertEqual(len(self._alert_mails(engagement)), 2)
+        staff_engagement.hours_bought = 40.0
+        staff_engagement.hours_bought = 8.0
+        self.assertEqual(len(self._alert_mails(engagement)), 2)
+
     def test_alert_jump_sends_highest_only(self):
         engagement = self._sell_and_start(self._create_engagement(hours_bought=2.0))
         self._log(engagement, 3.0)
