@@ -726,7 +726,8 @@ class IncubatorCoachingEngagement(models.Model):
     def _write_protected(self, vals):
         """Write the alerts' flags (``PROTECTED_FIELDS``), which write()
         refuses."""
-        return super().write(vals)
+        # the write() of the parent classes: this class's refuses these fields
+        return super().write(vals)  # pylint: disable=super-method-mismatch
 
     @api.model
     def _get_coaching_product(self):

@@ -263,7 +263,8 @@ class IncubatorProject(models.Model):
 
     def _write_protected(self, vals):
         """Write fields of ``PROTECTED_FIELDS``, which write() refuses."""
-        return super().write(vals)
+        # the write() of the parent classes: this class's refuses these fields
+        return super().write(vals)  # pylint: disable=super-method-mismatch
 
     def _mark_entrepreneurs(self):
         """Flag the team members as entrepreneurs, in one write."""

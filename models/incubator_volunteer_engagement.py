@@ -544,7 +544,8 @@ class IncubatorVolunteerEngagement(models.Model):
     def _write_protected(self, vals):
         """Write the bookkeeping of the e-mails (``PROTECTED_FIELDS``), which
         write() refuses."""
-        return super().write(vals)
+        # the write() of the parent classes: this class's refuses these fields
+        return super().write(vals)  # pylint: disable=super-method-mismatch
 
     def _count_meeting_move(self):
         """Count one move of the recruitment meeting; refuse it past
