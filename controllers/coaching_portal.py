@@ -3,8 +3,9 @@
 received (invoiced, to invoice, gifted, not billed), by project, kind of
 coaching and coach, by month, and their coaching engagements.
 
-Every figure comes from the coaching hours analysis and the engagements read
-with ``sudo()`` on a domain narrowed to the projects of the caller's team.
+Every figure comes from the coaching hours analysis and the engagements, read
+as the caller through the portal record rules (the coaching of their team's
+projects), on a domain narrowed to those projects.
 """
 
 from werkzeug.exceptions import NotFound
@@ -31,27 +32,24 @@ class IncubatorCoachingPortal(CustomerPortal):
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "incubator_coaching_count" in counters:
-            project_ids = self._get_my_coaching_projects_sudo().ids
+            project_ids = self._get_my_coaching_projects().ids
             count = 0
             if project_ids:
-                # sudo: narrowed to the projects of the caller's team
-                count = (
-                    request.env["incubator.coaching.report"]
-                    .sudo()
-                    .search_count([("incubator_project_id", "in", project_ids)])
+                count = request.env["incubator.coaching.report"].search_count(
+                    [("incubator_project_id", "in", project_ids)]
                 )
             values["incubator_coaching_count"] = count
         return values
 
-    def _get_my_coaching_projects_sudo(self):
+    def _get_my_coaching_projects(self):
         """Projects whose team includes the caller, archived ones included
-        (the coaching they received stays in their history)."""
-        # sudo: narrowed to the projects of the caller's team
-        return (
-            request.env["incubator.project"]
-            .sudo()
-            .with_context(active_test=False)
-            .search([("entrepreneur_ids", "in", request.env.user.partner_id.ids)])
+        (the coaching they received stays in their history), when the caller
+        may read their coaching (the portal rules of their team); else none."""
+        Project = request.env["incubator.project"].with_context(active_test=False)
+        if not request.env["incubator.coaching.report"].has_access("read"):
+            return Project
+        return Project.search(
+            [("entrepreneur_ids", "in", request.env.user.partner_id.ids)]
         )
 
     @http.route(
@@ -63,36 +61,36 @@ class IncubatorCoachingPortal(CustomerPortal):
         sitemap=False,
     )
     def portal_my_coaching(self, project_id=None, **kwargs):
-        projects_sudo = self._get_my_coaching_projects_sudo()
+        projects = self._get_my_coaching_projects()
         if project_id:
             project_id = _parse_id(project_id)
             # a project that is not the caller's is none of their business
-            if not project_id or project_id not in projects_sudo.ids:
+            if not project_id or project_id not in projects.ids:
                 raise NotFound()
-            projects_sudo = projects_sudo.filtered(lambda p: p.id == project_id)
-        values = self._prepare_coaching_values(projects_sudo)
+            projects = projects.filtered(lambda p: p.id == project_id)
+        values = self._prepare_coaching_values(projects)
         return request.render("incubator_community.portal_my_coaching", values)
 
-    def _prepare_coaching_values(self, projects_sudo, **kwargs):
-        """Values of /my/coaching for ``projects_sudo`` (the caller's): grouped
+    def _prepare_coaching_values(self, projects, **kwargs):
+        """Values of /my/coaching for ``projects`` (the caller's): grouped
         queries, as many whatever the number of hours and projects."""
         values = self._prepare_portal_layout_values()
-        domain = [("incubator_project_id", "in", projects_sudo.ids)]
+        domain = [("incubator_project_id", "in", projects.ids)]
         aggregates = [f"{measure}:sum" for measure in HOURS_MEASURES]
-        # sudo: the domain is narrowed to the projects of the caller's team
-        report_sudo = request.env["incubator.coaching.report"].sudo()
+        # as the caller: the portal rules, the domain narrowed to their projects
+        Report = request.env["incubator.coaching.report"]
         totals = {}
         by_kind = []
         by_month = []
-        engagements_sudo = request.env["incubator.coaching.engagement"].sudo()
-        if projects_sudo:
-            for project, *sums in report_sudo._read_group(
+        engagements = request.env["incubator.coaching.engagement"]
+        if projects:
+            for project, *sums in Report._read_group(
                 domain, ["incubator_project_id"], aggregates
             ):
                 totals[project.id] = dict(zip(HOURS_MEASURES, sums, strict=True))
-            for project, kind, coach, *sums in report_sudo._read_group(
+            for project, kind, __, coach_name, *sums in Report._read_group(
                 domain,
-                ["incubator_project_id", "kind", "coach_partner_id"],
+                ["incubator_project_id", "kind", "coach_partner_id", "coach_name"],
                 aggregates,
                 order="incubator_project_id, kind, coach_partner_id",
             ):
@@ -100,16 +98,16 @@ class IncubatorCoachingPortal(CustomerPortal):
                     {
                         "project": project,
                         "kind": kind,
-                        "coach": coach,
+                        "coach_name": coach_name or "",
                         **dict(zip(HOURS_MEASURES, sums, strict=True)),
                     }
                 )
-            for project, month, *sums in report_sudo._read_group(
+            for project, month, *sums in Report._read_group(
                 domain,
                 ["incubator_project_id", "date:month"],
                 aggregates,
                 order="date:month desc, incubator_project_id",
-                limit=COACHING_MONTHS_SHOWN * len(projects_sudo),
+                limit=COACHING_MONTHS_SHOWN * len(projects),
             ):
                 by_month.append(
                     {
@@ -118,9 +116,9 @@ class IncubatorCoachingPortal(CustomerPortal):
                         **dict(zip(HOURS_MEASURES, sums, strict=True)),
                     }
                 )
-            engagements_sudo = engagements_sudo.search(
+            engagements = engagements.search(
                 [
-                    ("incubator_project_id", "in", projects_sudo.ids),
+                    ("incubator_project_id", "in", projects.ids),
                     ("state", "in", ("ongoing", "done")),
                 ],
                 order="state desc, date_start desc, id desc",
@@ -128,11 +126,11 @@ class IncubatorCoachingPortal(CustomerPortal):
         values.update(
             {
                 "page_name": "incubator_coaching",
-                "projects": projects_sudo,
+                "projects": projects,
                 "totals": totals,
                 "by_kind": by_kind,
                 "by_month": by_month,
-                "engagements": engagements_sudo,
+                "engagements": engagements,
                 "kind_labels": dict(
                     request.env["incubator.coaching.report"]
                     ._fields["kind"]

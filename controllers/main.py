@@ -104,11 +104,15 @@ class IncubatorProjectController(http.Controller):
         return [
             "name",
             "short_description",
-            "organisation_name",
+            # fetched with the search: the cards read organisation_name from it
+            "organisation_id",
             "stage_id",
             "phase",
             "seo_name",  # the slug of the project URL
             "write_date",  # the cache key of the image URL
+            # what the record rules check when the cards read the themes
+            "is_published",
+            "company_id",
         ]
 
     def _get_projects_search_domain(self, search):

@@ -3,10 +3,12 @@
 published positions), ``/volunteer/<slug>`` (one position and its application
 form) and POST ``/volunteer/<slug>/apply``.
 
-Visitors only ever reach published positions of active projects of the
-website's company: every search starts with that domain before ``sudo()``;
-anything else answers 404, unknown and unpublished alike. The pages never
-tell who applied, nor how many.
+Pages read positions as the visitor: the record rules let everybody read
+the published positions (and their objectives), the team of a project and
+the programme staff their own too (a preview); the searches add the
+website's domain (active projects of its company). Anything else answers
+404, unknown and unpublished alike. The pages never tell who applied, nor
+how many: the application is the model's (``_apply``).
 """
 
 from urllib.parse import urlencode
@@ -41,7 +43,9 @@ def _published_positions_domain(website):
     see: published, of an active project of the website's company."""
     return [
         ("is_published", "=", True),
-        ("project_id.active", "=", True),
+        # a related field: searched as superuser, whatever projects the
+        # visitor may read
+        ("project_active", "=", True),
         ("company_id", "in", [False, website.company_id.id]),
     ]
 
@@ -72,11 +76,11 @@ class IncubatorVolunteerController(http.Controller):
                 sitemap_qs2dom(qs, "/volunteer", Position._rec_name),
             ]
         )
-        # sudo: the domain only matches published positions of this website
-        for position_sudo in Position.sudo().search(domain):
-            loc = f"/volunteer/{env['ir.http']._slug(position_sudo)}"
+        # env is the website's public user's: the record rules apply
+        for position in Position.search(domain):
+            loc = f"/volunteer/{env['ir.http']._slug(position)}"
             if not qs or qs.lower() in loc:
-                yield {"loc": loc, "lastmod": position_sudo.write_date.date()}
+                yield {"loc": loc, "lastmod": position.write_date.date()}
 
     # ------------------------------------------------------------
     # LIST
@@ -98,7 +102,7 @@ class IncubatorVolunteerController(http.Controller):
         """Fields the cards show, read with the search in one query."""
         return [
             "name",
-            "project_id",
+            "project_id",  # read with the search: its name is the card's
             "place",
             "hours_per_week",
             "duration",
@@ -127,14 +131,14 @@ class IncubatorVolunteerController(http.Controller):
                         ("name", "ilike", search),
                         ("missions", "ilike", search),
                         ("place", "ilike", search),
-                        ("project_id.name", "ilike", search),
+                        ("project_name", "ilike", search),
                     ],
                 ]
             )
-        # sudo: the domain starts with the published one, and the template
-        # shows public fields only
-        positions_env_sudo = request.env["incubator.volunteer.position"].sudo()
-        position_count = positions_env_sudo.search_count(domain)
+        # as the visitor: the record rules let everybody read the published
+        # positions, the domain narrows them to this website's
+        Position = request.env["incubator.volunteer.position"]
+        position_count = Position.search_count(domain)
         url_args = {"search": search} if search else {}
         pager = website.pager(
             url="/volunteer",
@@ -146,16 +150,16 @@ class IncubatorVolunteerController(http.Controller):
         )
         if page > 1 and page > pager["page_count"]:
             raise NotFound()
-        positions_sudo = positions_env_sudo.search_fetch(
+        positions = Position.search_fetch(
             domain,
             self._get_position_card_fields(),
             offset=pager["offset"],
             limit=POSITIONS_PER_PAGE,
         )
         # the names of the projects of the page, in one query
-        positions_sudo.project_id.mapped("name")
+        positions.mapped("project_name")
         return {
-            "positions": positions_sudo,
+            "positions": positions,
             "position_count": position_count,
             "search": search,
             "pager": pager,
@@ -167,8 +171,7 @@ class IncubatorVolunteerController(http.Controller):
     # ------------------------------------------------------------
 
     # The slug is resolved here rather than with a <model(...)> converter,
-    # which reads the record as the visitor first: unknown and unpublished
-    # positions must both answer 404.
+    # so that unknown and unpublished positions both answer 404.
     @http.route(
         "/volunteer/<string:position_slug>",
         type="http",
@@ -178,8 +181,8 @@ class IncubatorVolunteerController(http.Controller):
         sitemap=sitemap_volunteer_positions,
     )
     def volunteer_position(self, position_slug, applied=None, **kwargs):
-        position_sudo = self._get_position_sudo(position_slug, allow_preview=True)
-        canonical_slug = request.env["ir.http"]._slug(position_sudo)
+        position, is_open = self._get_position(position_slug, allow_preview=True)
+        canonical_slug = request.env["ir.http"]._slug(position)
         if position_slug != canonical_slug:
             # /volunteer/42 or an outdated title: one URL per position (SEO)
             path = f"/volunteer/{canonical_slug}"
@@ -187,7 +190,7 @@ class IncubatorVolunteerController(http.Controller):
                 path = f"/{request.lang.url_code}{path}"
             return request.redirect_query(path, request.httprequest.args, code=301)
         values = self._prepare_position_page_values(
-            position_sudo, applied=applied == "1"
+            position, applied=applied == "1", is_open=is_open
         )
         return request.render("incubator_community.volunteer_position_page", values)
 
@@ -202,63 +205,64 @@ class IncubatorVolunteerController(http.Controller):
     def volunteer_apply(self, position_slug, **post):
         """Apply to a published position. A refused application renders the
         page again with the message and what was typed; nothing is saved."""
-        position_sudo = self._get_position_sudo(position_slug)
+        position, __ = self._get_position(position_slug)
         form = self._prepare_apply_form_values(post)
         error = guard_public_form(FORM_KEY, email=form["email"])
         if error is SILENT_DROP:
             # a robot filled the honeypot: the usual answer, nothing created
-            return self._redirect_applied(position_sudo)
+            return self._redirect_applied(position)
         if not error:
             try:
                 # savepoint: a refused application leaves nothing behind
                 with request.env.cr.savepoint():
-                    position_sudo._apply(
+                    position._apply(
                         form["name"], form["email"], form["phone"], form["motivation"]
                     )
             except UserError as exc:
                 error = exc.args[0]
             else:
-                return self._redirect_applied(position_sudo)
-        values = self._prepare_position_page_values(
-            position_sudo, form=form, error=error
-        )
+                return self._redirect_applied(position)
+        values = self._prepare_position_page_values(position, form=form, error=error)
         return request.render("incubator_community.volunteer_position_page", values)
 
-    def _redirect_applied(self, position_sudo):
+    def _redirect_applied(self, position):
         query = urlencode({"applied": "1"})
-        return request.redirect(f"{position_sudo.website_url}?{query}#apply")
+        return request.redirect(f"{position.website_url}?{query}#apply")
 
-    def _get_position_sudo(self, position_slug, allow_preview=False):
-        """The position a URL slug designates, as sudo, or NotFound.
+    def _get_position(self, position_slug, allow_preview=False):
+        """``(position, is_open)``: the position a URL slug designates, read
+        as the visitor, and whether it is open to every visitor; or NotFound.
 
-        Visitors get published positions only. With ``allow_preview``, a
-        signed-in user also gets the positions the ORM lets them read (the
-        programme staff, the team of the project), as a preview.
+        Visitors get the published positions of the website's active
+        projects. With ``allow_preview``, the team of the project and the
+        programme staff also get the other positions the record rules let
+        them read, as a preview.
         """
         __, position_id = request.env["ir.http"]._unslug(position_slug)
         if not position_id or not 0 < position_id <= MAX_RECORD_ID:
             raise NotFound()
         Position = request.env["incubator.volunteer.position"]
-        domain = expression.AND(
-            [
-                [("id", "=", position_id)],
-                _published_positions_domain(request.website),
-            ]
+        domain = [("id", "=", position_id)]
+        position = Position.search(
+            expression.AND([domain, _published_positions_domain(request.website)]),
+            limit=1,
         )
-        # sudo: narrowed to one published position
-        position_sudo = Position.sudo().search(domain, limit=1)
+        if position:
+            return position, True
         user = request.env.user
-        if (
-            not position_sudo
-            and allow_preview
-            and not user._is_public()
-            and Position.has_access("read")
-        ):
-            # preview: the access rights and record rules of the user apply
-            position_sudo = Position.search([("id", "=", position_id)], limit=1).sudo()
-        if not position_sudo:
-            raise NotFound()
-        return position_sudo
+        if allow_preview and not user._is_public():
+            if not user.has_group("incubator_community.group_incubator_user"):
+                # the team of the project previews its own positions only
+                domain = expression.AND(
+                    [
+                        domain,
+                        [("project_id.entrepreneur_ids", "in", user.partner_id.ids)],
+                    ]
+                )
+            position = Position.search(domain, limit=1)
+            if position:
+                return position, False
+        raise NotFound()
 
     def _prepare_apply_form_values(self, post):
         """What the visitor typed, capped, echoed back on error."""
@@ -268,7 +272,7 @@ class IncubatorVolunteerController(http.Controller):
         }
 
     def _prepare_position_page_values(
-        self, position_sudo, form=None, error=None, applied=False, **kwargs
+        self, position, form=None, error=None, applied=False, is_open=True, **kwargs
     ):
         if form is None:
             form = {}
@@ -281,21 +285,14 @@ class IncubatorVolunteerController(http.Controller):
                     "email": user.partner_id.email or "",
                     "phone": user.partner_id.phone or "",
                 }
-        project_sudo = position_sudo.project_id
-        is_published = position_sudo.is_published and project_sudo.active
         return {
-            "position": position_sudo,
-            "project": project_sudo,
-            "project_url": project_sudo.website_url
-            if project_sudo.is_published
-            else False,
-            "objectives": position_sudo.objective_ids,
+            "position": position,
+            "project_name": position.project_name,
+            "project_url": position.project_website_url,
+            "objectives": position.objective_ids,
             "form": form,
             "error": error,
             "applied": applied,
-            "is_preview": not is_published,
-            # the publish toggle and SEO tools check the user's own rights
-            "main_object": position_sudo.with_context(
-                can_publish_unsudo_main_object=True
-            ),
+            "is_preview": not is_open,
+            "main_object": position,
         }

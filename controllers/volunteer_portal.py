@@ -4,10 +4,13 @@
 description (new or edited) and one volunteer's engagement (stage,
 responsibility, objectives reached, notes, recruitment meeting).
 
-The team of a project (its entrepreneurs, signed in) is its staff here: every
-record a page shows or changes is found with a domain narrowed to the projects
-of the caller's team, then read or written with ``sudo()`` on whitelisted
-fields. Anything else answers 404, unknown and forbidden alike.
+The team of a project (its entrepreneurs, signed in) is its staff here. Pages
+read as the caller, through the portal record rules (the positions and the
+volunteers of their team's projects), with domains narrowed to those
+projects; changes go through the models' methods for the team
+(``_save_from_portal``, ``_update_from_portal``, ``action_schedule_meeting``),
+which check the caller and whitelist the fields. Anything else answers 404,
+unknown and forbidden alike.
 """
 
 import math
@@ -57,13 +60,12 @@ class IncubatorVolunteerPortal(CustomerPortal):
         values = super()._prepare_home_portal_values(counters)
         if "incubator_volunteer_count" in counters:
             partner = request.env.user.partner_id
-            projects_sudo = self._get_my_volunteer_projects_sudo(partner)
-            # sudo: narrowed to the volunteers of the caller's projects
+            projects = self._get_my_volunteer_projects(partner)
             values["incubator_volunteer_count"] = (
-                request.env["incubator.volunteer.engagement"]
-                .sudo()
-                .search_count(self._get_my_engagements_domain(projects_sudo))
-                if projects_sudo
+                request.env["incubator.volunteer.engagement"].search_count(
+                    self._get_my_engagements_domain(projects)
+                )
+                if projects
                 else 0
             )
         return values
@@ -72,70 +74,55 @@ class IncubatorVolunteerPortal(CustomerPortal):
     # DOMAINS (narrowed to the caller's projects)
     # ------------------------------------------------------------
 
-    def _get_my_volunteer_projects_sudo(self, partner):
-        """Active projects whose team includes ``partner``."""
-        # sudo: narrowed to the projects of the caller's team
-        return (
-            request.env["incubator.project"]
-            .sudo()
-            .search([("entrepreneur_ids", "in", partner.ids)], order="name, id")
+    def _get_my_volunteer_projects(self, partner):
+        """Active projects whose team includes ``partner``, when the caller
+        may read the volunteers (the portal rules of their team); else none."""
+        Project = request.env["incubator.project"]
+        if not request.env["incubator.volunteer.engagement"].has_access("read"):
+            return Project
+        return Project.search(
+            [("entrepreneur_ids", "in", partner.ids)], order="name, id"
         )
 
-    def _get_my_positions_domain(self, projects_sudo):
-        return [("project_id", "in", projects_sudo.ids)]
+    def _get_my_positions_domain(self, projects):
+        return [("project_id", "in", projects.ids)]
 
-    def _get_my_engagements_domain(self, projects_sudo):
-        return [("project_id", "in", projects_sudo.ids)]
+    def _get_my_engagements_domain(self, projects):
+        return [("project_id", "in", projects.ids)]
 
-    def _get_my_position_sudo(self, position_id):
-        """The position if it belongs to one of the caller's projects, as
-        sudo; else NotFound."""
+    def _get_my_position(self, position_id):
+        """The position if it belongs to one of the caller's projects; else
+        NotFound."""
         position_id = _parse_id(position_id)
         if not position_id:
             raise NotFound()
-        projects_sudo = self._get_my_volunteer_projects_sudo(
-            request.env.user.partner_id
-        )
-        # sudo: narrowed to one position of the caller's projects
-        position_sudo = (
-            request.env["incubator.volunteer.position"]
-            .sudo()
-            .search(
-                [
-                    ("id", "=", position_id),
-                    *self._get_my_positions_domain(projects_sudo),
-                ],
-                limit=1,
-            )
-        )
-        if not position_sudo:
+        projects = self._get_my_volunteer_projects(request.env.user.partner_id)
+        if not projects:
             raise NotFound()
-        return position_sudo
+        position = request.env["incubator.volunteer.position"].search(
+            [("id", "=", position_id), *self._get_my_positions_domain(projects)],
+            limit=1,
+        )
+        if not position:
+            raise NotFound()
+        return position
 
-    def _get_my_engagement_sudo(self, engagement_id):
-        """The engagement if it belongs to one of the caller's projects, as
-        sudo; else NotFound."""
+    def _get_my_engagement(self, engagement_id):
+        """The engagement if it belongs to one of the caller's projects; else
+        NotFound."""
         engagement_id = _parse_id(engagement_id)
         if not engagement_id:
             raise NotFound()
-        projects_sudo = self._get_my_volunteer_projects_sudo(
-            request.env.user.partner_id
-        )
-        # sudo: narrowed to one engagement of the caller's projects
-        engagement_sudo = (
-            request.env["incubator.volunteer.engagement"]
-            .sudo()
-            .search(
-                [
-                    ("id", "=", engagement_id),
-                    *self._get_my_engagements_domain(projects_sudo),
-                ],
-                limit=1,
-            )
-        )
-        if not engagement_sudo:
+        projects = self._get_my_volunteer_projects(request.env.user.partner_id)
+        if not projects:
             raise NotFound()
-        return engagement_sudo
+        engagement = request.env["incubator.volunteer.engagement"].search(
+            [("id", "=", engagement_id), *self._get_my_engagements_domain(projects)],
+            limit=1,
+        )
+        if not engagement:
+            raise NotFound()
+        return engagement
 
     # ------------------------------------------------------------
     # /my/volunteers
@@ -159,26 +146,22 @@ class IncubatorVolunteerPortal(CustomerPortal):
         their volunteers (paged), optionally for one of the projects."""
         values = self._prepare_portal_layout_values()
         partner = request.env.user.partner_id
-        projects_sudo = self._get_my_volunteer_projects_sudo(partner)
+        projects = self._get_my_volunteer_projects(partner)
         project_id = _parse_id(project)
         current_project = (
-            projects_sudo.browse(project_id)
-            if project_id in projects_sudo.ids
-            else projects_sudo.browse()
+            projects.browse(project_id)
+            if project_id in projects.ids
+            else projects.browse()
         )
-        scope_sudo = current_project or projects_sudo
-        # sudo: the domains are narrowed to the caller's projects
-        positions_sudo = (
-            request.env["incubator.volunteer.position"]
-            .sudo()
-            .search(
-                self._get_my_positions_domain(scope_sudo),
-                order="project_id, sequence, id desc",
-            )
+        scope = current_project or projects
+        # as the caller: the portal rules, the domains narrowed to their projects
+        positions = request.env["incubator.volunteer.position"].search(
+            self._get_my_positions_domain(scope),
+            order="project_id, sequence, id desc",
         )
-        engagements_env_sudo = request.env["incubator.volunteer.engagement"].sudo()
-        domain = self._get_my_engagements_domain(scope_sudo)
-        engagement_count = engagements_env_sudo.search_count(domain)
+        Engagement = request.env["incubator.volunteer.engagement"]
+        domain = self._get_my_engagements_domain(scope)
+        engagement_count = Engagement.search_count(domain) if scope else 0
         url_args = {"project": current_project.id} if current_project else {}
         pager = portal_pager(
             url="/my/volunteers",
@@ -187,24 +170,27 @@ class IncubatorVolunteerPortal(CustomerPortal):
             page=page,
             step=self._items_per_page,
         )
-        engagements_sudo = engagements_env_sudo.search(
-            domain,
-            order="stage_id, date_application desc, id desc",
-            limit=self._items_per_page,
-            offset=pager["offset"],
+        engagements = (
+            Engagement.search(
+                domain,
+                order="stage_id, date_application desc, id desc",
+                limit=self._items_per_page,
+                offset=pager["offset"],
+            )
+            if scope
+            else Engagement
         )
         # what the rows show, a query per model whatever the number of rows
-        engagements_sudo.mapped("partner_id.name")
-        engagements_sudo.mapped("position_id.name")
-        engagements_sudo.mapped("stage_id.name")
+        engagements.mapped("position_id.name")
+        engagements.mapped("stage_id.name")
         values.update(
             {
                 "page_name": "incubator_volunteers",
                 "default_url": "/my/volunteers",
-                "my_projects": projects_sudo,
+                "my_projects": projects,
                 "current_project": current_project,
-                "positions": positions_sudo,
-                "engagements": engagements_sudo,
+                "positions": positions,
+                "engagements": engagements,
                 "engagement_count": engagement_count,
                 "pager": pager,
                 "status_message": self._get_volunteer_status_message(message),
@@ -228,14 +214,12 @@ class IncubatorVolunteerPortal(CustomerPortal):
         sitemap=False,
     )
     def portal_volunteer_position_new(self, **post):
-        projects_sudo = self._get_my_volunteer_projects_sudo(
-            request.env.user.partner_id
-        )
-        if not projects_sudo:
+        projects = self._get_my_volunteer_projects(request.env.user.partner_id)
+        if not projects:
             raise NotFound()
-        # sudo: an empty position, created below for one of the caller's projects
-        position_sudo = request.env["incubator.volunteer.position"].sudo()
-        return self._handle_position_form(position_sudo, projects_sudo, post)
+        # an empty position, created for one of the caller's projects
+        position = request.env["incubator.volunteer.position"]
+        return self._handle_position_form(position, projects, post)
 
     @http.route(
         "/my/volunteers/positions/<int:position_id>",
@@ -246,13 +230,11 @@ class IncubatorVolunteerPortal(CustomerPortal):
         sitemap=False,
     )
     def portal_volunteer_position(self, position_id, **post):
-        position_sudo = self._get_my_position_sudo(position_id)
-        projects_sudo = self._get_my_volunteer_projects_sudo(
-            request.env.user.partner_id
-        )
-        return self._handle_position_form(position_sudo, projects_sudo, post)
+        position = self._get_my_position(position_id)
+        projects = self._get_my_volunteer_projects(request.env.user.partner_id)
+        return self._handle_position_form(position, projects, post)
 
-    def _handle_position_form(self, position_sudo, projects_sudo, post):
+    def _handle_position_form(self, position, projects, post):
         """Show the job description form (GET) or save it (POST): a refused
         form renders again with the messages and what was typed, nothing
         saved; a saved one goes back to /my/volunteers."""
@@ -260,30 +242,26 @@ class IncubatorVolunteerPortal(CustomerPortal):
         errors = {}
         if is_post:
             form = self._prepare_position_form_values(post)
-            vals, errors = self._parse_position_form(form, position_sudo, projects_sudo)
+            vals, errors = self._parse_position_form(form, position, projects)
             if not errors:
                 try:
                     # savepoint: a refused job description leaves nothing behind
                     with request.env.cr.savepoint():
-                        if position_sudo:
-                            position_sudo.write(vals)
-                        else:
-                            # whoever writes the job description welcomes the
-                            # volunteers, until the team names somebody else
-                            vals["contact_id"] = request.env.user.partner_id.id
-                            position_sudo = position_sudo.create(vals)
+                        # a new one: whoever writes it welcomes the volunteers,
+                        # until the team names somebody else
+                        position._save_from_portal(vals)
                 except (UserError, ValidationError) as exc:
                     errors["form"] = exc.args[0]
                 else:
                     return request.redirect("/my/volunteers?message=position_saved")
         else:
-            form = self._position_to_form_values(position_sudo, projects_sudo)
+            form = self._position_to_form_values(position, projects)
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "page_name": "incubator_volunteer_position",
-                "position": position_sudo,
-                "my_projects": projects_sudo,
+                "position": position,
+                "my_projects": projects,
                 "form": form,
                 "errors": errors,
                 "objectives_max": OBJECTIVES_MAX,
@@ -304,33 +282,32 @@ class IncubatorVolunteerPortal(CustomerPortal):
             ("duration", SHORT_MAX_LENGTH),
         ]
 
-    def _position_to_form_values(self, position_sudo, projects_sudo):
-        if not position_sudo:
+    def _position_to_form_values(self, position, projects):
+        if not position:
             return {
-                "project_id": str(projects_sudo[:1].id),
+                "project_id": str(projects[:1].id),
                 "objectives": [],
                 "is_published": False,
             }
         form = {
-            fname: position_sudo[fname] or ""
-            for fname, __ in self._position_text_fields()
+            fname: position[fname] or "" for fname, __ in self._position_text_fields()
         }
         form.update(
             {
-                "project_id": str(position_sudo.project_id.id),
+                "project_id": str(position.project_id.id),
                 "hours_per_week": (
-                    self._format_number(position_sudo.hours_per_week)
-                    if position_sudo.hours_per_week
+                    self._format_number(position.hours_per_week)
+                    if position.hours_per_week
                     else ""
                 ),
-                "is_published": position_sudo.is_published,
+                "is_published": position.is_published,
                 "objectives": [
                     {
                         "name": objective.name,
                         "target": self._format_number(objective.target),
                         "unit": objective.unit or "",
                     }
-                    for objective in position_sudo.objective_ids
+                    for objective in position.objective_ids
                 ],
             }
         )
@@ -372,13 +349,13 @@ class IncubatorVolunteerPortal(CustomerPortal):
         )
         return form
 
-    def _parse_position_form(self, form, position_sudo, projects_sudo):
+    def _parse_position_form(self, form, position, projects):
         """Turn the typed job description into position values; returns
         ``(vals, errors)``, errors a dict field name -> translated message."""
         env = request.env
         vals, errors = {}, {}
         project_id = _parse_id(form["project_id"])
-        if project_id and project_id in projects_sudo.ids:
+        if project_id and project_id in projects.ids:
             vals["project_id"] = project_id
         else:
             errors["project_id"] = env._("Choose one of your projects.")
@@ -408,7 +385,7 @@ class IncubatorVolunteerPortal(CustomerPortal):
                 "A job description holds %s objectives at most.", OBJECTIVES_MAX
             )
         else:
-            commands = [Command.delete(o.id) for o in position_sudo.objective_ids]
+            commands = [Command.delete(o.id) for o in position.objective_ids]
             for sequence, row in enumerate(form["objectives"]):
                 if not row["name"]:
                     errors["objectives"] = env._(
@@ -464,8 +441,8 @@ class IncubatorVolunteerPortal(CustomerPortal):
         sitemap=False,
     )
     def portal_volunteer_engagement(self, engagement_id, message=None, **kwargs):
-        engagement_sudo = self._get_my_engagement_sudo(engagement_id)
-        values = self._prepare_engagement_page_values(engagement_sudo, message=message)
+        engagement = self._get_my_engagement(engagement_id)
+        values = self._prepare_engagement_page_values(engagement, message=message)
         return request.render("incubator_community.portal_volunteer_engagement", values)
 
     @http.route(
@@ -476,14 +453,12 @@ class IncubatorVolunteerPortal(CustomerPortal):
         methods=["POST"],
     )
     def portal_volunteer_engagement_update(self, engagement_id, **post):
-        engagement_sudo = self._get_my_engagement_sudo(engagement_id)
-        form = self._prepare_engagement_form_values(engagement_sudo, post)
-        vals, error = self._parse_engagement_form(form, engagement_sudo)
+        engagement = self._get_my_engagement(engagement_id)
+        form = self._prepare_engagement_form_values(engagement, post)
+        vals, error = self._parse_engagement_form(form, engagement)
         return self._run_engagement_action(
-            engagement_sudo,
-            # sudo: the engagement belongs to one of the caller's projects and
-            # the values are whitelisted above
-            lambda engagement: engagement.write(vals),
+            engagement,
+            lambda engagement: engagement._update_from_portal(vals),
             "saved",
             form,
             error,
@@ -497,7 +472,7 @@ class IncubatorVolunteerPortal(CustomerPortal):
         methods=["POST"],
     )
     def portal_volunteer_engagement_meeting(self, engagement_id, **post):
-        engagement_sudo = self._get_my_engagement_sudo(engagement_id)
+        engagement = self._get_my_engagement(engagement_id)
         form = {
             "form": "meeting",
             "meeting_start": _clean_text(
@@ -506,14 +481,14 @@ class IncubatorVolunteerPortal(CustomerPortal):
         }
         start, error = self._parse_local_datetime(form["meeting_start"])
         return self._run_engagement_action(
-            engagement_sudo,
+            engagement,
             lambda engagement: engagement.action_schedule_meeting(start=start),
             "meeting",
             form,
             error,
         )
 
-    def _run_engagement_action(self, engagement_sudo, action, message, form, error):
+    def _run_engagement_action(self, engagement, action, message, form, error):
         """Run ``action`` on the engagement unless ``error`` already refuses
         the form; success redirects to the engagement page with the
         confirmation ``message``, a refusal renders it again with the error
@@ -521,41 +496,41 @@ class IncubatorVolunteerPortal(CustomerPortal):
         if not error:
             try:
                 with request.env.cr.savepoint():
-                    action(engagement_sudo)
+                    action(engagement)
             except (UserError, ValidationError) as exc:
                 error = exc.args[0]
             else:
                 return request.redirect(
-                    f"/my/volunteers/engagements/{engagement_sudo.id}?message={message}"
+                    f"/my/volunteers/engagements/{engagement.id}?message={message}"
                 )
         values = self._prepare_engagement_page_values(
-            engagement_sudo, form=form, error=error
+            engagement, form=form, error=error
         )
         return request.render("incubator_community.portal_volunteer_engagement", values)
 
     def _prepare_engagement_page_values(
-        self, engagement_sudo, message=None, form=None, error=None, **kwargs
+        self, engagement, message=None, form=None, error=None, **kwargs
     ):
         values = self._prepare_portal_layout_values()
         partner = request.env.user.partner_id
         tz = pytz.timezone(request.env.user.tz or DEFAULT_TZ)
         meeting_local = ""
-        if engagement_sudo.meeting_event_id.start:
+        if engagement.meeting_start:
             meeting_local = (
-                pytz.utc.localize(engagement_sudo.meeting_event_id.start)
+                pytz.utc.localize(engagement.meeting_start)
                 .astimezone(tz)
                 .strftime("%Y-%m-%dT%H:%M")
             )
         if form is None:
             form = {}
-        note = engagement_sudo.note
+        note = engagement.note
         values.update(
             {
                 "page_name": "incubator_volunteer_engagement",
                 "partner": partner,
-                "engagement": engagement_sudo,
-                # sudo: the stages are configuration, the same for everybody
-                "stages": request.env["incubator.volunteer.stage"].sudo().search([]),
+                "engagement": engagement,
+                # the stages are configuration, readable by the team
+                "stages": request.env["incubator.volunteer.stage"].search([]),
                 "responsibility_roles": self._get_volunteer_selection(
                     "incubator.volunteer.engagement", "responsibility_role"
                 ),
@@ -569,7 +544,7 @@ class IncubatorVolunteerPortal(CustomerPortal):
         )
         return values
 
-    def _prepare_engagement_form_values(self, engagement_sudo, post):
+    def _prepare_engagement_form_values(self, engagement, post):
         """What the team typed, cleaned and capped, echoed back on error."""
         return {
             "form": "update",
@@ -583,20 +558,20 @@ class IncubatorVolunteerPortal(CustomerPortal):
                 objective.id: _clean_text(
                     post.get(f"progress_{objective.id}"), NUMBER_MAX_LENGTH + 1
                 )
-                for objective in engagement_sudo.objective_ids
+                for objective in engagement.objective_ids
             },
         }
 
-    def _parse_engagement_form(self, form, engagement_sudo):
+    def _parse_engagement_form(self, form, engagement):
         """Turn the typed values into engagement values; returns ``(vals,
         error)``, the first error found as a translated message."""
         env = request.env
         vals = {}
         stage_id = _parse_id(form["stage_id"])
-        stages_sudo = env["incubator.volunteer.stage"].sudo().search([])
-        if stage_id not in stages_sudo.ids:
+        stages = env["incubator.volunteer.stage"].search([])
+        if stage_id not in stages.ids:
             return {}, env._("Choose a stage in the list.")
-        if stage_id != engagement_sudo.stage_id.id:
+        if stage_id != engagement.stage_id.id:
             vals["stage_id"] = stage_id
         roles = self._get_volunteer_selection(
             "incubator.volunteer.engagement", "responsibility_role"
@@ -620,7 +595,7 @@ class IncubatorVolunteerPortal(CustomerPortal):
             )
         vals["note"] = plaintext2html(form["note"]) if form["note"] else False
         commands = []
-        for objective in engagement_sudo.objective_ids:
+        for objective in engagement.objective_ids:
             typed = form["progress"].get(objective.id, "")
             progress = 0.0
             if typed:

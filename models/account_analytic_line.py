@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 # a gift of the time ledger lasts at most this (incubator.contribution CHECK)
 GIFT_MAX_HOURS = 24
@@ -8,6 +10,12 @@ GIFT_MAX_HOURS = 24
 GIFT_SYNCED_FIELDS = {"unit_amount", "date", "employee_id", "project_id", "task_id"}
 # changes after which the hours of the coaching engagements are checked again
 COACHING_HOURS_FIELDS = {"unit_amount", "task_id", "project_id", "incubator_gifted"}
+# a session gifted again within this delay (un-gifted, re-gifted) does not ask
+# the project to confirm again: ticking "Gifted" in a loop floods no inbox
+GIFT_REQUEST_DELAY = timedelta(days=1)
+# the gift of a gifted session is linked by the module only, never through
+# create() or write(): linking another gift would let its draft be cancelled
+PROTECTED_FIELDS = frozenset({"incubator_contribution_id"})
 
 
 class AccountAnalyticLine(models.Model):
@@ -67,6 +75,8 @@ class AccountAnalyticLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._incubator_check_protected(vals)
         self._incubator_default_gifted(vals_list)
         for vals in vals_list:
             if vals.get("incubator_gifted"):
@@ -79,6 +89,7 @@ class AccountAnalyticLine(models.Model):
         return lines
 
     def write(self, vals):
+        self._incubator_check_protected(vals)
         to_gift = to_ungift = self.browse()
         if "incubator_gifted" in vals:
             if vals["incubator_gifted"]:
@@ -88,15 +99,17 @@ class AccountAnalyticLine(models.Model):
             else:
                 to_ungift = self.filtered("incubator_gifted")
                 to_ungift._incubator_release_gifts()
-                vals = dict(vals, incubator_contribution_id=False)
                 if to_ungift == self:
-                    vals["is_so_line_edited"] = False
+                    vals = dict(vals, is_so_line_edited=False)
         synced = GIFT_SYNCED_FIELDS.intersection(vals)
         pending = self.browse()
         if synced:
             pending = (self - to_gift - to_ungift).filtered("incubator_contribution_id")
             pending._incubator_check_gifts_editable()
         res = super().write(vals)
+        if to_ungift:
+            # sudo: the link to the gift is the module's bookkeeping
+            to_ungift.sudo()._incubator_write_gift_links(False)
         if to_ungift:
             # back to Odoo's own choice of sales order item (task, project)
             if to_ungift != self:
@@ -119,6 +132,31 @@ class AccountAnalyticLine(models.Model):
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
+
+    @api.model
+    def _incubator_check_protected(self, vals):
+        protected = PROTECTED_FIELDS.intersection(vals)
+        if protected:
+            raise AccessError(
+                self.env._(
+                    "The gift of a coaching session is linked when the session is "
+                    "marked as gifted, not by hand."
+                )
+            )
+
+    def _incubator_write_gift_links(self, gifts):
+        """Link each session to its gift (``gifts`` in the same order), or
+        unlink them all (``gifts`` False): the write() override refuses it."""
+        # the write() of the parent classes: this class's refuses the field
+        if not gifts:
+            return super().write(  # pylint: disable=super-method-mismatch
+                {"incubator_contribution_id": False}
+            )
+        for line, gift in zip(self, gifts, strict=True):
+            super(AccountAnalyticLine, line).write(  # pylint: disable=super-method-mismatch
+                {"incubator_contribution_id": gift.id}
+            )
+        return True
 
     @api.model
     def _incubator_default_gifted(self, vals_list):
@@ -237,14 +275,43 @@ class AccountAnalyticLine(models.Model):
         # sudo: the coach logging their own session is not staff of the ledger;
         # the giver is the coach of the timesheet, the receiver its project
         gifts_sudo = self.env["incubator.contribution"].sudo().create(vals_list)
-        for line, gift in zip(self.sudo(), gifts_sudo, strict=True):
-            line.incubator_contribution_id = gift
-        if self.env.su or self.env.user.has_group(
-            "incubator_community.group_incubator_user"
-        ):
-            gifts_sudo.with_env(self.env).action_confirm()
-        else:
-            gifts_sudo.action_request_confirmation()
+        self.sudo()._incubator_write_gift_links(gifts_sudo)
+        # the staff's gifts of others are confirmed at once; the receiver
+        # confirms the others (the giver never confirms their own gift)
+        partner = self.env.user.partner_id
+        to_confirm = gifts_sudo.browse()
+        if self.env.user.has_group("incubator_community.group_incubator_user"):
+            to_confirm = gifts_sudo.filtered(lambda gift: gift.giver_id != partner)
+        if to_confirm:
+            to_confirm.with_env(self.env).action_confirm()
+        to_request = (gifts_sudo - to_confirm) - self._incubator_recent_gifts(
+            gifts_sudo
+        )
+        if to_request:
+            to_request.action_request_confirmation()
+
+    def _incubator_recent_gifts(self, gifts):
+        """The new ``gifts`` (of these sessions, in the same order) whose
+        session already had a gift within ``GIFT_REQUEST_DELAY``: the project
+        was asked to confirm it already."""
+        since = fields.Datetime.now() - GIFT_REQUEST_DELAY
+        # sudo: the earlier gifts of the sessions, cancelled with their session
+        earlier = (
+            self.env["incubator.contribution"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("source_ref", "in", [f"{self._name},{line.id}" for line in self]),
+                    ("id", "not in", gifts.ids),
+                    ("create_date", ">=", since),
+                ],
+                ["source_ref"],
+            )
+        )
+        again = {gift.source_ref.id for gift in earlier if gift.source_ref}
+        return gifts.filtered(
+            lambda gift: gift.source_ref and gift.source_ref.id in again
+        )
 
     def _incubator_live_gifts(self):
         """The confirmed gifts of these sessions that no reversal cancelled."""

@@ -8,6 +8,17 @@ from odoo.tools import float_compare, float_round
 
 _logger = logging.getLogger(__name__)
 
+STAFF_GROUP = "incubator_community.group_incubator_user"
+# the internal users: the project's team (portal) reads its coaching on
+# /my/coaching, not the sale, the task, the notes of the staff
+INTERNAL = "base.group_user"
+# written by the alerts only, never through write(): an alert is sent once
+# per threshold, and a threshold crossed again (hours bought raised, then
+# lowered) alerts again the next day at the earliest
+PROTECTED_FIELDS = frozenset(
+    {"alert_80_sent", "alert_100_sent", "alert_date", "alert_threshold"}
+)
+
 COACHING_KINDS = [
     ("communication", "Communication"),
     ("invoicing_software", "Invoicing Software"),
@@ -82,12 +93,15 @@ class IncubatorCoachingEngagement(models.Model):
         help="The project of the programme that receives the coaching.",
     )
     organisation_id = fields.Many2one(
-        related="incubator_project_id.organisation_id", string="Customer"
+        related="incubator_project_id.organisation_id",
+        string="Customer",
+        groups=INTERNAL,
     )
     coaching_project_id = fields.Many2one(
         "project.project",
         compute="_compute_coaching_project_id",
         help="Odoo project where the coaching hours are logged as timesheets.",
+        groups=INTERNAL,
     )
     kind = fields.Selection(
         COACHING_KINDS,
@@ -105,6 +119,7 @@ class IncubatorCoachingEngagement(models.Model):
         help="The coach as an employee: the timesheets they log on the "
         "engagement's task are the hours spent. A peer coach who is not an "
         "employee is given as a contact only.",
+        groups=INTERNAL,
     )
     coach_partner_id = fields.Many2one(
         "res.partner",
@@ -118,12 +133,16 @@ class IncubatorCoachingEngagement(models.Model):
         tracking=True,
         help="The coach: the work contact of the employee, or the peer coach.",
     )
+    coach_name = fields.Char(
+        related="coach_partner_id.name", string="Coach Name", tracking=False
+    )
     coach_user_id = fields.Many2one(
         "res.users",
         compute="_compute_coach_user_id",
         store=True,
         index="btree_not_null",
         help="The user account of the coach, who sees the engagement.",
+        groups=INTERNAL,
     )
     user_id = fields.Many2one(
         "res.users",
@@ -133,6 +152,7 @@ class IncubatorCoachingEngagement(models.Model):
         tracking=True,
         help="Member of the staff who follows the engagement and receives the "
         "alerts on the hours.",
+        groups=INTERNAL,
     )
     gifted = fields.Boolean(
         tracking=True,
@@ -165,6 +185,7 @@ class IncubatorCoachingEngagement(models.Model):
         precompute=True,
         tracking=True,
         help="Price of one hour of coaching on the sales order.",
+        groups=INTERNAL,
     )
     sale_line_id = fields.Many2one(
         "sale.order.line",
@@ -178,17 +199,20 @@ class IncubatorCoachingEngagement(models.Model):
         "organisation_commercial_partner_id)]",
         help="The line of the sales order that invoices the hours logged on the "
         "engagement's task.",
+        groups=INTERNAL,
     )
     organisation_commercial_partner_id = fields.Many2one(
-        related="organisation_id.commercial_partner_id"
+        related="organisation_id.commercial_partner_id",
+        groups=INTERNAL,
     )
     sale_order_id = fields.Many2one(
         related="sale_line_id.order_id",
         string="Sales Order",
         store=True,
         index="btree_not_null",
+        groups=INTERNAL,
     )
-    sale_order_state = fields.Selection(related="sale_order_id.state")
+    sale_order_state = fields.Selection(related="sale_order_id.state", groups=INTERNAL)
     task_id = fields.Many2one(
         "project.task",
         readonly=True,
@@ -206,34 +230,51 @@ class IncubatorCoachingEngagement(models.Model):
         copy=False,
         help="Gifted hours logged in the time ledger without a timesheet (a "
         "peer coach who is not an employee).",
+        groups=INTERNAL,
     )
     hours_spent = fields.Float(
         compute="_compute_hours",
+        compute_sudo=True,
         digits=(16, 2),
         help="Hours logged on the engagement's task, gifted hours excluded.",
     )
     hours_gifted = fields.Float(
         compute="_compute_hours",
+        compute_sudo=True,
         digits=(16, 2),
         help="Gifted hours: timesheets marked as gifted and gifts logged, "
         "cancelled gifts excluded.",
     )
     hours_remaining = fields.Float(
         compute="_compute_hours",
+        compute_sudo=True,
         digits=(16, 2),
         help="Hours bought minus hours used.",
     )
     progress = fields.Float(
         compute="_compute_hours",
+        compute_sudo=True,
         digits=(16, 1),
         help="Hours used (hours spent, or the gifted hours of a gifted "
         "engagement) in percent of the hours bought.",
     )
-    alert_80_sent = fields.Boolean(string="80% Alert Sent", readonly=True, copy=False)
-    alert_100_sent = fields.Boolean(string="100% Alert Sent", readonly=True, copy=False)
-    timesheet_count = fields.Integer(compute="_compute_timesheet_count")
-    invoice_count = fields.Integer(compute="_compute_invoice_count")
-    note = fields.Html(string="Notes")
+    alert_80_sent = fields.Boolean(
+        string="80% Alert Sent", readonly=True, copy=False, groups=INTERNAL
+    )
+    alert_100_sent = fields.Boolean(
+        string="100% Alert Sent", readonly=True, copy=False, groups=INTERNAL
+    )
+    alert_date = fields.Date(
+        string="Last Alert On", readonly=True, copy=False, groups=INTERNAL
+    )
+    alert_threshold = fields.Integer(
+        string="Last Alert (%)", readonly=True, copy=False, groups=INTERNAL
+    )
+    timesheet_count = fields.Integer(
+        compute="_compute_timesheet_count", groups=INTERNAL
+    )
+    invoice_count = fields.Integer(compute="_compute_invoice_count", groups=INTERNAL)
+    note = fields.Html(string="Notes", groups=INTERNAL)
 
     _sql_constraints = [
         (
@@ -449,6 +490,14 @@ class IncubatorCoachingEngagement(models.Model):
         )
 
     def write(self, vals):
+        protected = PROTECTED_FIELDS.intersection(vals)
+        if protected:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s are set when the alerts are sent, not by hand.",
+                    fields=", ".join(sorted(protected)),
+                )
+            )
         res = super().write(vals)
         if vals.get("sale_line_id"):
             # a new item of a quotation on a started engagement: Odoo confirms
@@ -480,8 +529,9 @@ class IncubatorCoachingEngagement(models.Model):
     def action_create_sale_order(self):
         """Create the quotation of the hours bought (product "Coaching hour",
         the hours at the rate), addressed to the project's organisation, with
-        Odoo's sales; the salesperson is the current user."""
+        Odoo's sales; the salesperson is the current user. Staff only."""
         self.ensure_one()
+        self._check_staff()
         if self.gifted:
             raise UserError(self.env._("A gifted engagement is not sold."))
         if self.sale_line_id:
@@ -542,7 +592,8 @@ class IncubatorCoachingEngagement(models.Model):
         """Start the engagements: the sales order is confirmed (Odoo's
         confirmation, with the current user's rights), and the coach gets a task
         in the coaching project, created if needed, on which they log the
-        hours."""
+        hours. Staff only."""
+        self._check_staff()
         for engagement in self:
             if engagement.state != "draft":
                 raise UserError(
@@ -565,22 +616,26 @@ class IncubatorCoachingEngagement(models.Model):
         return True
 
     def action_done(self):
+        self._check_staff()
         self.filtered(lambda e: e.state == "ongoing").write({"state": "done"})
         self._sync_task()
         return True
 
     def action_cancel(self):
+        self._check_staff()
         self.filtered(lambda e: e.state != "cancelled").write({"state": "cancelled"})
         self._sync_task()
         return True
 
     def action_draft(self):
+        self._check_staff()
         self.filtered(lambda e: e.state == "cancelled").write({"state": "draft"})
         self._sync_task()
         return True
 
     def action_view_timesheets(self):
         self.ensure_one()
+        self._check_internal_reader()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "hr_timesheet.timesheet_action_all"
         )
@@ -600,6 +655,7 @@ class IncubatorCoachingEngagement(models.Model):
 
     def action_view_task(self):
         self.ensure_one()
+        self._check_internal_reader()
         return {
             "type": "ir.actions.act_window",
             "res_model": "project.task",
@@ -609,6 +665,7 @@ class IncubatorCoachingEngagement(models.Model):
 
     def action_view_sale_order(self):
         self.ensure_one()
+        self._check_internal_reader()
         return {
             "type": "ir.actions.act_window",
             "res_model": "sale.order",
@@ -618,12 +675,14 @@ class IncubatorCoachingEngagement(models.Model):
 
     def action_view_invoices(self):
         self.ensure_one()
+        self._check_internal_reader()
         return self.sale_order_id.action_view_invoice()
 
     def action_view_gifts(self):
         """The gifts of the engagement: those logged and those of its gifted
         timesheets."""
         self.ensure_one()
+        self._check_internal_reader()
         gifts = self.gift_ids | self._get_timesheet_gifts()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "incubator_community.incubator_contribution_action"
@@ -639,6 +698,7 @@ class IncubatorCoachingEngagement(models.Model):
 
     def action_view_coaching_report(self):
         self.ensure_one()
+        self._check_internal_reader()
         return self.env["incubator.coaching.report"]._get_action(
             [("engagement_id", "=", self.id)], self.display_name
         )
@@ -646,6 +706,28 @@ class IncubatorCoachingEngagement(models.Model):
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
+
+    @api.model
+    def _check_staff(self):
+        """Refuse anybody but the programme staff, whatever the context:
+        coaches and accountants read the engagements, never change them."""
+        if not self.env.user.has_group(STAFF_GROUP):
+            raise AccessError(
+                self.env._("Only the programme staff can change a coaching engagement.")
+            )
+
+    def _check_internal_reader(self):
+        """Refuse portal and public users (the backend's buttons), and
+        whoever may not read the engagements."""
+        if self.env.user.share:
+            raise AccessError(self.env._("Only the programme's users can open this."))
+        self.check_access("read")
+
+    def _write_protected(self, vals):
+        """Write the alerts' flags (``PROTECTED_FIELDS``), which write()
+        refuses."""
+        # the write() of the parent classes: this class's refuses these fields
+        return super().write(vals)  # pylint: disable=super-method-mismatch
 
     @api.model
     def _get_coaching_product(self):
@@ -811,13 +893,13 @@ class IncubatorCoachingEngagement(models.Model):
                 vals["alert_80_sent"] = False
             if vals:
                 # sudo: the flags are the engagement's own bookkeeping
-                engagement.sudo().write(vals)
+                engagement.sudo()._write_protected(vals)
 
     def _check_hours_alerts(self):
         """Alert the coach and the responsible (e-mail and activity) when an
         ongoing engagement reaches 80 % then 100 % of its hours, once per
-        threshold. Sending never makes the timesheet or the change that
-        triggered it fail."""
+        threshold, and no threshold twice a day. Sending never makes the
+        timesheet or the change that triggered it fail."""
         self.invalidate_recordset(["hours_spent", "hours_gifted", "progress"])
         for engagement in self.filtered(
             lambda e: e.state == "ongoing" and e.hours_bought > 0
@@ -833,9 +915,20 @@ class IncubatorCoachingEngagement(models.Model):
                         for limit, other, _tmpl in HOURS_ALERTS
                         if limit <= threshold
                     }
+                    today = fields.Date.context_today(engagement)
+                    engagement_sudo = engagement.sudo()
+                    # that threshold (or a higher one) alerted today already:
+                    # no second e-mail the same day
+                    alerted = (
+                        engagement_sudo.alert_date == today
+                        and engagement_sudo.alert_threshold >= threshold
+                    )
+                    if not alerted:
+                        flags.update(alert_date=today, alert_threshold=threshold)
                     # sudo: the coach logging time does not write engagements
-                    engagement.sudo().write(flags)
-                    engagement._send_hours_alert(threshold, template_xmlid)
+                    engagement_sudo._write_protected(flags)
+                    if not alerted:
+                        engagement._send_hours_alert(threshold, template_xmlid)
                 break
 
     def _send_hours_alert(self, threshold, template_xmlid):

@@ -1,8 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models, tools
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from .incubator_coaching_engagement import COACHING_KINDS
+
+# the internal users (staff, coaches, accountants): the project's team
+# (portal) reads its hours on /my/coaching, not the documents behind them
+INTERNAL = "base.group_user"
 
 BILLING_STATUSES = [
     ("invoiced", "Invoiced"),
@@ -70,9 +75,10 @@ class IncubatorCoachingReport(models.Model):
         "sale.order.line": ["invoice_status"],
         "hr.employee": ["work_contact_id"],
         "res.users": ["partner_id", "share", "active"],
+        "res.partner": ["name"],
     }
 
-    name = fields.Char(string="Description", readonly=True)
+    name = fields.Char(string="Description", readonly=True, groups=INTERNAL)
     source = fields.Selection(
         [("timesheet", "Timesheet"), ("gift", "Gift")], readonly=True
     )
@@ -86,25 +92,41 @@ class IncubatorCoachingReport(models.Model):
     incubator_project_id = fields.Many2one(
         "incubator.project", string="Project", readonly=True
     )
-    organisation_id = fields.Many2one("res.partner", readonly=True)
+    organisation_id = fields.Many2one("res.partner", readonly=True, groups=INTERNAL)
     project_id = fields.Many2one(
-        "project.project", string="Coaching Project", readonly=True
+        "project.project",
+        string="Coaching Project",
+        readonly=True,
+        groups=INTERNAL,
     )
-    task_id = fields.Many2one("project.task", readonly=True)
-    engagement_id = fields.Many2one("incubator.coaching.engagement", readonly=True)
+    task_id = fields.Many2one("project.task", readonly=True, groups=INTERNAL)
+    engagement_id = fields.Many2one(
+        "incubator.coaching.engagement", readonly=True, groups=INTERNAL
+    )
     kind = fields.Selection(COACHING_KINDS, string="Kind of Coaching", readonly=True)
-    employee_id = fields.Many2one("hr.employee", readonly=True)
+    employee_id = fields.Many2one("hr.employee", readonly=True, groups=INTERNAL)
     coach_partner_id = fields.Many2one("res.partner", string="Coach", readonly=True)
-    coach_user_id = fields.Many2one("res.users", readonly=True)
-    timesheet_id = fields.Many2one("account.analytic.line", readonly=True)
+    coach_name = fields.Char(readonly=True)
+    coach_user_id = fields.Many2one("res.users", readonly=True, groups=INTERNAL)
+    timesheet_id = fields.Many2one(
+        "account.analytic.line", readonly=True, groups=INTERNAL
+    )
     contribution_id = fields.Many2one(
-        "incubator.contribution", string="Gift", readonly=True
+        "incubator.contribution",
+        string="Gift",
+        readonly=True,
+        groups=INTERNAL,
     )
-    sale_order_id = fields.Many2one("sale.order", string="Sales Order", readonly=True)
+    sale_order_id = fields.Many2one(
+        "sale.order", string="Sales Order", readonly=True, groups=INTERNAL
+    )
     sale_line_id = fields.Many2one(
-        "sale.order.line", string="Sales Order Item", readonly=True
+        "sale.order.line",
+        string="Sales Order Item",
+        readonly=True,
+        groups=INTERNAL,
     )
-    invoice_id = fields.Many2one("account.move", readonly=True)
+    invoice_id = fields.Many2one("account.move", readonly=True, groups=INTERNAL)
     company_id = fields.Many2one("res.company", readonly=True)
     hours = fields.Float(digits=(16, 2), readonly=True)
     invoiced_hours = fields.Float(string="Invoiced", digits=(16, 2), readonly=True)
@@ -134,6 +156,7 @@ class IncubatorCoachingReport(models.Model):
                    engagement.kind,
                    line.employee_id,
                    employee.work_contact_id AS coach_partner_id,
+                   coach_partner.name::varchar AS coach_name,
                    line.user_id AS coach_user_id,
                    line.id AS timesheet_id,
                    line.incubator_contribution_id AS contribution_id,
@@ -160,6 +183,8 @@ class IncubatorCoachingReport(models.Model):
               LEFT JOIN incubator_coaching_engagement engagement
                 ON engagement.task_id = line.task_id
               LEFT JOIN hr_employee employee ON employee.id = line.employee_id
+              LEFT JOIN res_partner coach_partner
+                ON coach_partner.id = employee.work_contact_id
              CROSS JOIN LATERAL (
                    SELECT (CASE
                        WHEN line.so_line IS NULL THEN 'non_billable'
@@ -202,6 +227,7 @@ class IncubatorCoachingReport(models.Model):
                    engagement.kind,
                    line.employee_id AS employee_id,
                    gift.giver_id AS coach_partner_id,
+                   coach_partner.name::varchar AS coach_name,
                    line.user_id AS coach_user_id,
                    line.id AS timesheet_id,
                    gift.id AS contribution_id,
@@ -220,6 +246,8 @@ class IncubatorCoachingReport(models.Model):
                 ON gift.id = line.incubator_contribution_id
               JOIN incubator_project incubator
                 ON incubator.id = gift.receiver_project_id
+              LEFT JOIN res_partner coach_partner
+                ON coach_partner.id = gift.giver_id
               LEFT JOIN incubator_coaching_engagement engagement
                 ON engagement.task_id = line.task_id
              WHERE line.incubator_contribution_id IS NOT NULL
@@ -248,6 +276,7 @@ class IncubatorCoachingReport(models.Model):
                    engagement.kind,
                    NULL::integer AS employee_id,
                    gift.giver_id AS coach_partner_id,
+                   coach_partner.name::varchar AS coach_name,
                    coach_user.id AS coach_user_id,
                    NULL::integer AS timesheet_id,
                    gift.id AS contribution_id,
@@ -264,6 +293,8 @@ class IncubatorCoachingReport(models.Model):
               FROM incubator_contribution gift
               JOIN incubator_project incubator
                 ON incubator.id = gift.receiver_project_id
+              LEFT JOIN res_partner coach_partner
+                ON coach_partner.id = gift.giver_id
               LEFT JOIN incubator_coaching_engagement_gift_rel logged
                 ON logged.contribution_id = gift.id
               LEFT JOIN incubator_coaching_engagement engagement
@@ -316,8 +347,16 @@ class IncubatorCoachingReport(models.Model):
     # Drill-down: from the figures to the documents behind them
     # ------------------------------------------------------------------
 
+    def _check_internal_reader(self):
+        """The drill-down is the backend's: refuse portal and public users,
+        and whoever may not read these lines."""
+        if self.env.user.share:
+            raise AccessError(self.env._("Only the programme's users can open this."))
+        self.check_access("read")
+
     def _open_records_action(self, action_xmlid, records, title, context=None):
         """Odoo's own action ``action_xmlid`` narrowed to ``records``."""
+        self._check_internal_reader()
         action = self.env["ir.actions.act_window"]._for_xml_id(action_xmlid)
         action.update(
             {
@@ -357,6 +396,7 @@ class IncubatorCoachingReport(models.Model):
     def action_open_document(self):
         """The document of one line: its gift, or its timesheet."""
         self.ensure_one()
+        self._check_internal_reader()
         if self.source == "gift":
             record = self.contribution_id
         else:

@@ -1,6 +1,20 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
+
+STAFF_GROUP = "incubator_community.group_incubator_user"
+# Written by the module's own methods only, never through write(): the
+# ledger's totals (stored computes), and the last volunteer evening (its
+# invitations are sent once a day at most).
+PROTECTED_FIELDS = frozenset(
+    {
+        "incubator_hours_given",
+        "incubator_hours_received",
+        "incubator_balance",
+        "volunteer_evening_event_id",
+        "volunteer_evening_planned_at",
+    }
+)
 
 
 class IncubatorProject(models.Model):
@@ -104,10 +118,12 @@ class IncubatorProject(models.Model):
     # The public surface of a project's page, read by visitors who cannot
     # read contacts: related fields are read as superuser.
     organisation_name = fields.Char(
-        related="organisation_id.name", string="Organisation Name"
+        related="organisation_id.name", string="Organisation Name", tracking=False
     )
     organisation_website = fields.Char(
-        related="organisation_id.website", string="Organisation Website"
+        related="organisation_id.website",
+        string="Organisation Website",
+        tracking=False,
     )
     entrepreneur_names = fields.Char(
         string="Team Names",
@@ -182,6 +198,14 @@ class IncubatorProject(models.Model):
         return projects
 
     def write(self, vals):
+        protected = PROTECTED_FIELDS.intersection(vals)
+        if protected:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s of a project are computed, not written by hand.",
+                    fields=", ".join(sorted(protected)),
+                )
+            )
         res = super().write(vals)
         if "entrepreneur_ids" in vals:
             self._mark_entrepreneurs()
@@ -189,6 +213,7 @@ class IncubatorProject(models.Model):
 
     def action_view_entrepreneurs(self):
         self.ensure_one()
+        self._check_staff()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "incubator_community.res_partner_entrepreneur_action"
         )
@@ -220,6 +245,26 @@ class IncubatorProject(models.Model):
         # show every stage as a kanban column (end stages folded); a programme
         # has a handful of stages
         return stages.search([])  # pylint: disable=no-search-all
+
+    @api.model
+    def _check_staff(self):
+        """Refuse anybody but the programme staff (whatever the context)."""
+        if not self.env.user.has_group(STAFF_GROUP):
+            raise AccessError(
+                self.env._("Only the programme staff can do this for a project.")
+            )
+
+    def _check_internal_reader(self):
+        """Refuse portal and public users (the backend's buttons), and
+        whoever may not read the projects."""
+        if self.env.user.share:
+            raise AccessError(self.env._("Only the programme's users can open this."))
+        self.check_access("read")
+
+    def _write_protected(self, vals):
+        """Write fields of ``PROTECTED_FIELDS``, which write() refuses."""
+        # the write() of the parent classes: this class's refuses these fields
+        return super().write(vals)  # pylint: disable=super-method-mismatch
 
     def _mark_entrepreneurs(self):
         """Flag the team members as entrepreneurs, in one write."""
@@ -299,9 +344,17 @@ class IncubatorProject(models.Model):
     volunteer_evening_event_id = fields.Many2one(
         "calendar.event",
         string="Last Volunteer Evening",
+        readonly=True,
         copy=False,
         ondelete="set null",
         groups="incubator_community.group_incubator_user",
+    )
+    volunteer_evening_planned_at = fields.Datetime(
+        string="Last Volunteer Evening Planned On",
+        readonly=True,
+        copy=False,
+        groups="incubator_community.group_incubator_user",
+        help="When the volunteers were last invited: once a day at most.",
     )
 
     def _compute_volunteer_counts(self):
@@ -326,6 +379,7 @@ class IncubatorProject(models.Model):
 
     def action_view_volunteer_positions(self):
         self.ensure_one()
+        self._check_staff()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "incubator_community.incubator_volunteer_position_action"
         )
@@ -340,6 +394,7 @@ class IncubatorProject(models.Model):
 
     def action_view_volunteer_engagements(self):
         self.ensure_one()
+        self._check_staff()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "incubator_community.incubator_volunteer_engagement_action"
         )
@@ -356,8 +411,10 @@ class IncubatorProject(models.Model):
         """Recognition: invite all the volunteers of the project (recruitment
         and exit excluded) to a volunteer evening, one calendar event with
         each of them as attendee; they get the invitation e-mail with its
-        .ics file (queued). Opens the event, to adjust its date and place."""
+        .ics file (queued). Opens the event, to adjust its date and place.
+        Staff only, once a day at most (checked when planning)."""
         self.ensure_one()
+        self._check_staff()
         event = self.env["incubator.volunteer.engagement"]._plan_volunteer_evening(self)
         return {
             "type": "ir.actions.act_window",
@@ -436,13 +493,15 @@ class IncubatorProject(models.Model):
     def action_create_coaching_project(self):
         """Create the coaching project (``project.project``) of the project on
         demand: timesheets, billable, its customer the organisation, linked
-        both ways. Opens it."""
+        both ways. Opens it. Staff only."""
         self.ensure_one()
+        self._check_staff()
         self._get_coaching_project()
         return self.action_view_coaching_project()
 
     def action_view_coaching_project(self):
         self.ensure_one()
+        self._check_internal_reader()
         return {
             "type": "ir.actions.act_window",
             "res_model": "project.project",
@@ -453,6 +512,7 @@ class IncubatorProject(models.Model):
 
     def action_view_coaching_engagements(self):
         self.ensure_one()
+        self._check_internal_reader()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "incubator_community.incubator_coaching_engagement_action"
         )
@@ -467,6 +527,7 @@ class IncubatorProject(models.Model):
 
     def action_view_coaching_report(self):
         self.ensure_one()
+        self._check_internal_reader()
         return self.env["incubator.coaching.report"]._get_action(
             [("incubator_project_id", "=", self.id)], self.display_name
         )

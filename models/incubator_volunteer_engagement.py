@@ -5,10 +5,12 @@ from datetime import datetime, time, timedelta
 import pytz
 from markupsafe import Markup
 
-from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo import SUPERUSER_ID, Command, api, fields, models
+from odoo.exceptions import AccessError, UserError
 
 _logger = logging.getLogger(__name__)
+
+STAFF_GROUP = "incubator_community.group_incubator_user"
 
 # time zone of the community when the user has none (see DESIGN.md, webinars)
 DEFAULT_TZ = "Europe/Brussels"
@@ -17,6 +19,21 @@ MEETING_HOUR = time(10, 0)
 EVENING_DELAY = timedelta(days=14)
 EVENING_HOUR = time(18, 30)
 EVENING_DURATION = timedelta(hours=2)
+# a volunteer evening e-mails every volunteer of the project: one a day at most
+EVENING_REPLAN_DELAY = timedelta(days=1)
+# a recruitment meeting moved sends every attendee Odoo's "date changed"
+# e-mail: a few moves a day per engagement, no more
+MEETING_MOVES_PER_DAY = 3
+# What the team of the project changes from /my/volunteers; the objectives
+# only through their progress.
+PORTAL_WRITABLE_FIELDS = frozenset(
+    {"stage_id", "responsibility_role", "date_start", "note", "objective_ids"}
+)
+# Bookkeeping of the e-mails sent (sent once, or a few times a day): written
+# by the methods that send them, never through write().
+PROTECTED_FIELDS = frozenset(
+    {"thank_you_sent", "meeting_move_date", "meeting_move_count"}
+)
 
 
 class IncubatorVolunteerEngagement(models.Model):
@@ -30,11 +47,18 @@ class IncubatorVolunteerEngagement(models.Model):
     _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "priority desc, sequence, id desc"
     _check_company_auto = True
-    _rec_names_search = ["partner_id", "position_id"]
+    _rec_names_search = ["visitor_name", "visitor_email", "position_id"]
 
     def _default_stage_id(self):
         return self._get_stage("recruitment")
 
+    # Only the portal.mixin's access_url is used: the volunteer has no page,
+    # the team works signed in. Nobody but an administrator reads the token.
+    access_token = fields.Char(groups="base.group_system")
+    # The contact the engagement belongs to: for an application from the
+    # website, the contact holding the e-mail address typed, which may be
+    # anybody's. The project's team never reads it, nor its stored name,
+    # e-mail or phone: it reads what the visitor typed (visitor_*).
     partner_id = fields.Many2one(
         "res.partner",
         string="Volunteer",
@@ -42,9 +66,41 @@ class IncubatorVolunteerEngagement(models.Model):
         index=True,
         ondelete="restrict",
         tracking=True,
+        groups="base.group_user",
     )
-    email = fields.Char(related="partner_id.email", string="E-mail")
-    phone = fields.Char(related="partner_id.phone")
+    email = fields.Char(
+        related="partner_id.email", string="E-mail", groups="base.group_user"
+    )
+    phone = fields.Char(related="partner_id.phone", groups="base.group_user")
+    visitor_name = fields.Char(
+        string="Name Given",
+        compute="_compute_visitor_contact",
+        store=True,
+        readonly=False,
+        precompute=True,
+        compute_sudo=True,
+        help="The volunteer's name as they typed it when applying on the "
+        "website (for an engagement created in the backend: the name of the "
+        "contact chosen). The project's team sees this, never the contact.",
+    )
+    visitor_email = fields.Char(
+        string="E-mail Given",
+        compute="_compute_visitor_contact",
+        store=True,
+        readonly=False,
+        precompute=True,
+        compute_sudo=True,
+        help="The e-mail address typed in the application.",
+    )
+    visitor_phone = fields.Char(
+        string="Phone Given",
+        compute="_compute_visitor_contact",
+        store=True,
+        readonly=False,
+        precompute=True,
+        compute_sudo=True,
+        help="The phone number typed in the application.",
+    )
     position_id = fields.Many2one(
         "incubator.volunteer.position",
         index="btree_not_null",
@@ -139,6 +195,12 @@ class IncubatorVolunteerEngagement(models.Model):
     meeting_start = fields.Datetime(
         related="meeting_event_id.start", string="Meeting On"
     )
+    meeting_move_date = fields.Date(readonly=True, copy=False)
+    meeting_move_count = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="Moves of the recruitment meeting on the day of the last move.",
+    )
     thank_you_sent = fields.Boolean(
         readonly=True,
         copy=False,
@@ -163,6 +225,16 @@ class IncubatorVolunteerEngagement(models.Model):
             if engagement.position_id:
                 engagement.project_id = engagement.position_id.project_id
 
+    @api.depends("partner_id")
+    def _compute_visitor_contact(self):
+        # an engagement made in the backend: the contact the staff chose; an
+        # application keeps what the visitor typed (given at creation)
+        for engagement in self:
+            partner = engagement.partner_id
+            engagement.visitor_name = partner.name
+            engagement.visitor_email = partner.email
+            engagement.visitor_phone = partner.phone
+
     @api.depends("position_id")
     def _compute_user_id(self):
         for engagement in self:
@@ -171,11 +243,12 @@ class IncubatorVolunteerEngagement(models.Model):
             elif not engagement.user_id and not self.env.user.share:
                 engagement.user_id = self.env.user
 
+    @api.depends("visitor_name", "position_id.name")
     def _compute_display_name(self):
-        # whoever reads an engagement (the team of the project) may see the
-        # name of its volunteer, a contact they cannot open
+        # whoever reads an engagement (the team of the project) sees the name
+        # the volunteer gave, never the stored name of the contact
         for engagement, engagement_sudo in zip(self, self.sudo(), strict=True):
-            volunteer = engagement_sudo.partner_id.name or ""
+            volunteer = engagement_sudo.visitor_name or ""
             if engagement_sudo.position_id:
                 engagement.display_name = self.env._(
                     "%(volunteer)s - %(position)s",
@@ -235,6 +308,33 @@ class IncubatorVolunteerEngagement(models.Model):
         for engagement in self:
             engagement.access_url = f"/my/volunteers/engagements/{engagement.id}"
 
+    def get_portal_url(
+        self,
+        suffix=None,
+        report_type=None,
+        download=None,
+        query_string=None,
+        anchor=None,
+    ):
+        """The engagement's page of /my/volunteers, for its project's team
+        (signed in): never with the access token."""
+        self.ensure_one()
+        params = "&".join(
+            part
+            for part in (
+                report_type and f"report_type={report_type}",
+                download and "download=true",
+                query_string and query_string.lstrip("&?"),
+            )
+            if part
+        )
+        return "{}{}{}{}".format(
+            self.access_url,
+            suffix or "",
+            f"?{params}" if params else "",
+            f"#{anchor}" if anchor else "",
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
         Position = self.env["incubator.volunteer.position"]
@@ -248,6 +348,14 @@ class IncubatorVolunteerEngagement(models.Model):
         return engagements
 
     def write(self, vals):
+        protected = PROTECTED_FIELDS.intersection(vals)
+        if protected:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s are set when the e-mails are sent, not by hand.",
+                    fields=", ".join(sorted(protected)),
+                )
+            )
         res = super().write(vals)
         if "stage_id" in vals:
             self._on_stage_changed()
@@ -274,22 +382,35 @@ class IncubatorVolunteerEngagement(models.Model):
         """Schedule the recruitment meeting: a calendar event with the
         volunteer, the contact of the position and whoever schedules it as
         attendees, who get the invitation with its .ics file. An existing
-        meeting is moved to ``start`` instead.
+        meeting is moved to ``start`` instead (each move e-mails every
+        attendee: a few moves a day at most).
+
+        The programme staff, and the team of the engagement's project (from
+        /my/volunteers), may schedule it.
 
         :param datetime start: UTC start; default: tomorrow at 10:00 in the
             time zone of the user
         :return: an action opening the event
         """
         self.ensure_one()
+        self._check_project_team()
         start = start or self._default_meeting_start()
-        event = self.meeting_event_id
+        if not isinstance(start, datetime):
+            start = fields.Datetime.to_datetime(start)
+        # sudo: the team of the project has no rights on calendar entries nor
+        # on engagements; the caller was checked above
+        engagement = self.sudo()
+        # as the system: the "date changed" e-mails carry each attendee's own
+        # token, authored by the organiser, or the system when there is none
+        event = engagement.meeting_event_id.with_user(SUPERUSER_ID)
         if event and event.active:
             if start != event.start:
+                engagement._count_meeting_move()
                 event.write({"start": start, "stop": start + MEETING_DURATION})
         else:
-            event = self._create_meeting(start)
-            self.meeting_event_id = event
-            self.message_post(
+            event = engagement._create_meeting(start)
+            engagement.meeting_event_id = event
+            engagement.message_post(
                 body=Markup("<p>%s</p>")
                 % self.env._(
                     "Recruitment meeting scheduled: %(event)s",
@@ -307,14 +428,28 @@ class IncubatorVolunteerEngagement(models.Model):
         }
 
     def action_send_thank_you(self):
-        """Send the thank-you e-mail again, or for the first time, from the
-        form (the exit sends it automatically once)."""
+        """Send the thank-you e-mail of an exit from the form, when the exit
+        could not send it (e.g. a template being fixed): staff only, once."""
         self.ensure_one()
+        self._check_staff()
+        if self.stage_id.code != "exit":
+            raise UserError(
+                self.env._("The thank-you e-mail is sent when the volunteer exits.")
+            )
+        if self.thank_you_sent:
+            raise UserError(
+                self.env._(
+                    "The thank-you e-mail was already sent to %(name)s: it is "
+                    "sent once.",
+                    name=self.visitor_name,
+                )
+            )
         self._send_thank_you()
         return True
 
     def action_open_hours_wizard(self):
         self.ensure_one()
+        self._check_staff()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Declare Volunteer Hours"),
@@ -326,6 +461,7 @@ class IncubatorVolunteerEngagement(models.Model):
 
     def action_view_contributions(self):
         self.ensure_one()
+        self._check_staff()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "incubator_community.incubator_contribution_action"
         )
@@ -334,8 +470,113 @@ class IncubatorVolunteerEngagement(models.Model):
         return action
 
     # ------------------------------------------------------------------
+    # Portal (the team of the project, from /my/volunteers)
+    # ------------------------------------------------------------------
+
+    def _update_from_portal(self, vals):
+        """Write what the team of the project changes from /my/volunteers:
+        the fields of ``PORTAL_WRITABLE_FIELDS`` only, and of the objectives
+        their progress only. Moving to the exit sends the thank-you (once).
+        """
+        self.ensure_one()
+        self._check_project_team()
+        unknown = set(vals) - PORTAL_WRITABLE_FIELDS
+        if unknown:
+            raise AccessError(
+                self.env._(
+                    "The team of a project cannot change %(fields)s.",
+                    fields=", ".join(sorted(unknown)),
+                )
+            )
+        objective_ids = set(self.objective_ids.ids)
+        for command in vals.get("objective_ids", ()):
+            if (
+                not isinstance(command, (list, tuple))
+                or len(command) != 3
+                or command[0] != Command.UPDATE
+                or command[1] not in objective_ids
+                or not isinstance(command[2], dict)
+                or set(command[2]) != {"progress"}
+            ):
+                raise AccessError(
+                    self.env._(
+                        "The team of a project only updates the progress of "
+                        "the volunteer's objectives."
+                    )
+                )
+        if "stage_id" in vals:
+            stage = self.env["incubator.volunteer.stage"].browse(vals["stage_id"])
+            if not stage.exists():
+                raise UserError(self.env._("Choose a stage in the list."))
+        # sudo: the team is the staff of its project's volunteers (checked
+        # above); the values are whitelisted above
+        self.sudo().write(vals)
+        return True
+
+    # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
+
+    @api.model
+    def _check_staff(self):
+        """Refuse anybody but the programme staff (whatever the context)."""
+        if not self.env.user.has_group(STAFF_GROUP):
+            raise AccessError(
+                self.env._("Only the programme staff can do this for a volunteer.")
+            )
+
+    def _check_project_team(self):
+        """Refuse anybody but the programme staff and the team of the
+        project of each engagement (whatever the context)."""
+        if self.env.user.has_group(STAFF_GROUP):
+            return
+        partner = self.env.user.partner_id
+        # sudo: the team of a project may not read its other members
+        for engagement in self.sudo():
+            if partner not in engagement.project_id.entrepreneur_ids:
+                raise AccessError(
+                    self.env._(
+                        "Only the team of the project and the programme staff "
+                        "can follow this volunteer."
+                    )
+                )
+
+    def _write_protected(self, vals):
+        """Write the bookkeeping of the e-mails (``PROTECTED_FIELDS``), which
+        write() refuses."""
+        # the write() of the parent classes: this class's refuses these fields
+        return super().write(vals)  # pylint: disable=super-method-mismatch
+
+    def _count_meeting_move(self):
+        """Count one move of the recruitment meeting; refuse it past
+        ``MEETING_MOVES_PER_DAY`` moves on the same day."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        count = self.meeting_move_count if self.meeting_move_date == today else 0
+        if count >= MEETING_MOVES_PER_DAY:
+            raise UserError(
+                self.env._(
+                    "The meeting was moved %(count)s times today and each move "
+                    "e-mails the volunteer: move it again tomorrow, or write to "
+                    "them.",
+                    count=count,
+                )
+            )
+        self._write_protected(
+            {"meeting_move_date": today, "meeting_move_count": count + 1}
+        )
+
+    def _set_attendee_names(self, event):
+        """The calendar shows each attendee by their contact's name: the
+        volunteers are shown (and greeted in the invitations) by the name they
+        gave instead, which is what the team knows of them."""
+        names = {}
+        for engagement in self.sudo():
+            names.setdefault(engagement.partner_id.id, engagement.visitor_name)
+        for attendee in event.sudo().attendee_ids:
+            name = names.get(attendee.partner_id.id)
+            if name and attendee.common_name != name:
+                attendee.common_name = name
 
     @api.model
     def _plan_volunteer_evening(self, project):
@@ -344,9 +585,36 @@ class IncubatorVolunteerEngagement(models.Model):
         one calendar event in two weeks, each volunteer an attendee, and the
         "volunteer evening" invitation queued to each with the .ics file.
 
+        Staff only; one evening at a time (an upcoming one is moved in the
+        calendar, not planned again), and one a day at most.
+
         :return: the calendar event
         """
         project.ensure_one()
+        self._check_staff()
+        project_sudo = project.sudo()
+        now = fields.Datetime.now()
+        last_event = project_sudo.volunteer_evening_event_id
+        if last_event.active and last_event.start and last_event.start > now:
+            raise UserError(
+                self.env._(
+                    "A volunteer evening of %(project)s is already planned "
+                    "(%(event)s): move it in the calendar rather than invite "
+                    "the volunteers again.",
+                    project=project_sudo.name,
+                    event=last_event.name,
+                )
+            )
+        planned_at = project_sudo.volunteer_evening_planned_at
+        if planned_at and planned_at > now - EVENING_REPLAN_DELAY:
+            raise UserError(
+                self.env._(
+                    "The volunteers of %(project)s were invited to an evening "
+                    "less than a day ago: wait until tomorrow to invite them "
+                    "again.",
+                    project=project_sudo.name,
+                )
+            )
         engagements = self.search(
             [
                 ("project_id", "=", project.id),
@@ -394,6 +662,7 @@ class IncubatorVolunteerEngagement(models.Model):
             }
         )
         event = Event.browse(event.id)
+        engagements._set_attendee_names(event)
         template = self.env.ref(
             "incubator_community.mail_template_volunteer_evening",
             raise_if_not_found=False,
@@ -406,7 +675,12 @@ class IncubatorVolunteerEngagement(models.Model):
                 lambda: attendees._send_mail_to_attendees(template),
                 "volunteer evening invitation",
             )
-        project.sudo().volunteer_evening_event_id = event
+        project_sudo._write_protected(
+            {
+                "volunteer_evening_event_id": event.id,
+                "volunteer_evening_planned_at": now,
+            }
+        )
         project.message_post(
             body=Markup("<p>%s</p>")
             % self.env._(
@@ -462,21 +736,31 @@ class IncubatorVolunteerEngagement(models.Model):
 
     def _create_meeting(self, start):
         """Create the recruitment meeting and invite its attendees (queued
-        e-mails with the .ics file)."""
+        e-mails with the .ics file).
+
+        The organiser is whoever schedules it from the backend, else the
+        responsible staff, else nobody: the invitations carry each attendee's
+        own token, and their organiser (their author) can read them all; a
+        member of the project's team never organises.
+
+        :return: the event (sudo)
+        """
         self.ensure_one()
         user = self.env.user
-        organiser = user if not user.share else (self.user_id or user)
+        organiser = user if not user.share else self.user_id
         attendees = (
             self.partner_id
             | self.position_id.contact_id
             | self.user_id.partner_id
             | user.partner_id
         )
-        Event = self.env["calendar.event"].sudo()
+        # sudo: the team of a project has no rights on calendar entries; as
+        # the system, so that the system authors what has no organiser
+        Event = self.env["calendar.event"].with_user(SUPERUSER_ID)
         description = Markup("<p>%s</p>") % self.env._(
             "One-to-one meeting with %(volunteer)s to write the job description "
             "together: missions, objectives, counterparts and working framework.",
-            volunteer=self.partner_id.name,
+            volunteer=self.visitor_name,
         )
         # the invitations are queued below, not sent at once by the calendar
         event = Event.with_context(no_mail_to_attendees=True).create(
@@ -486,7 +770,7 @@ class IncubatorVolunteerEngagement(models.Model):
                 ),
                 "start": start,
                 "stop": start + MEETING_DURATION,
-                "user_id": organiser.id,
+                "user_id": organiser.id or False,
                 "partner_ids": [fields.Command.set(attendees.ids)],
                 "description": description,
                 "res_model_id": self.env["ir.model"]._get_id(self._name),
@@ -494,6 +778,7 @@ class IncubatorVolunteerEngagement(models.Model):
             }
         )
         event = Event.browse(event.id)
+        self._set_attendee_names(event)
         template = self.env.ref(
             "calendar.calendar_template_meeting_invitation", raise_if_not_found=False
         )
@@ -502,7 +787,7 @@ class IncubatorVolunteerEngagement(models.Model):
                 lambda: event.attendee_ids._send_mail_to_attendees(template),
                 "recruitment meeting invitation",
             )
-        return event.sudo(False)
+        return event
 
     def _on_stage_changed(self):
         """Automations of the lifecycle: the exit sets the end date and sends
@@ -537,12 +822,12 @@ class IncubatorVolunteerEngagement(models.Model):
             )
             if not sent:
                 continue
-            engagement.thank_you_sent = True
+            engagement._write_protected({"thank_you_sent": True})
             engagement.message_post(
                 body=Markup("<p>%s</p>")
                 % self.env._(
                     "Thank-you e-mail sent to %(name)s.",
-                    name=engagement.partner_id.name,
+                    name=engagement.visitor_name,
                 ),
                 subtype_xmlid="mail.mt_note",
             )

@@ -28,16 +28,25 @@ class IncubatorVolunteerHoursWizard(models.TransientModel):  # pylint: disable=n
 
     @api.model
     def default_get(self, fields_list):
+        # staff only; active_model/active_id give a default, which
+        # action_declare checks again
+        self.env["incubator.volunteer.engagement"]._check_staff()
         res = super().default_get(fields_list)
         if "engagement_id" in fields_list and not res.get("engagement_id"):
             if self.env.context.get("active_model") == "incubator.volunteer.engagement":
-                res["engagement_id"] = self.env.context.get("active_id")
+                active_id = self.env.context.get("active_id")
+                if isinstance(active_id, int) and not isinstance(active_id, bool):
+                    res["engagement_id"] = active_id
         return res
 
     def action_declare(self):
         """Record the gift of time (kind volunteering, source: the engagement)
-        and confirm it: the hours count in the balances at once."""
+        and confirm it: the hours count in the balances at once. Staff only;
+        the staff member who gave the hours cannot confirm them (the ledger
+        refuses it)."""
         self.ensure_one()
+        self.engagement_id._check_staff()
+        self.engagement_id.check_access("read")
         if not 0 < self.hours <= MAX_HOURS_PER_ENTRY:
             raise UserError(
                 self.env._(

@@ -4,8 +4,27 @@ import re
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import email_normalize, plaintext2html
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import email_normalize, formataddr, plaintext2html
+
+STAFF_GROUP = "incubator_community.group_incubator_user"
+# What the team of a project writes on its job descriptions from
+# /my/volunteers (the objectives: deleted and created again)
+PORTAL_WRITABLE_FIELDS = frozenset(
+    {
+        "project_id",
+        "name",
+        "organisation_description",
+        "missions",
+        "counterparts",
+        "place",
+        "duration",
+        "hours_per_week",
+        "is_published",
+        "objective_ids",
+    }
+)
+PORTAL_OBJECTIVE_FIELDS = frozenset({"sequence", "name", "target", "unit"})
 
 # lengths of what a visitor types in the application form
 APPLY_NAME_MAX_LENGTH = 200
@@ -97,6 +116,7 @@ class IncubatorVolunteerPosition(models.Model):
         index="btree_not_null",
         ondelete="set null",
         tracking=True,
+        groups="base.group_user,base.group_portal",
         help="Person of the project who welcomes the volunteers: attends the "
         "recruitment meeting and hears about new applications.",
     )
@@ -107,18 +127,42 @@ class IncubatorVolunteerPosition(models.Model):
         default=lambda self: self.env.user if not self.env.user.share else False,
         index="btree_not_null",
         tracking=True,
+        groups="base.group_user",
         help="Member of the programme staff following this position.",
     )
     engagement_ids = fields.One2many(
-        "incubator.volunteer.engagement", "position_id", string="Engagements"
+        "incubator.volunteer.engagement",
+        "position_id",
+        string="Engagements",
+        groups=STAFF_GROUP,
     )
     engagement_count = fields.Integer(
-        string="Volunteers", compute="_compute_engagement_counts"
+        string="Volunteers", compute="_compute_engagement_counts", groups=STAFF_GROUP
     )
     application_count = fields.Integer(
         string="Applications",
         compute="_compute_engagement_counts",
+        groups=STAFF_GROUP,
         help="Engagements still in recruitment.",
+    )
+    # The public surface of the page of a published position, read by
+    # visitors who may read neither the contacts nor every project: related
+    # fields and computes read as superuser, naming what the page shows.
+    project_name = fields.Char(
+        related="project_id.name", string="Project Name", tracking=False
+    )
+    project_active = fields.Boolean(
+        related="project_id.active", string="Project Active", tracking=False
+    )
+    project_website_url = fields.Char(
+        string="Project Page",
+        compute="_compute_project_website_url",
+        compute_sudo=True,
+        help="The page of the project, when the project is published.",
+    )
+    # stored: the page reads it with the position, in the same query
+    contact_name = fields.Char(
+        related="contact_id.name", string="Contact Name", store=True, tracking=False
     )
 
     _sql_constraints = [
@@ -136,6 +180,16 @@ class IncubatorVolunteerPosition(models.Model):
                 position.organisation_description = (
                     position.project_id.short_description or False
                 )
+
+    @api.depends("project_id.is_published", "project_id.website_url")
+    def _compute_project_website_url(self):
+        for position in self:
+            project = position.project_id
+            position.project_website_url = (
+                project.website_url
+                if project.is_published and project.active
+                else False
+            )
 
     def _compute_engagement_counts(self):
         saved = self.filtered("id")
@@ -169,7 +223,7 @@ class IncubatorVolunteerPosition(models.Model):
         res = super()._default_website_meta()
         teaser = self.env._(
             "Volunteer with %(project)s: %(title)s",
-            project=self.project_id.name,
+            project=self.project_name,
             title=self.name,
         )
         res["default_opengraph"]["og:title"] = self.name
@@ -185,6 +239,7 @@ class IncubatorVolunteerPosition(models.Model):
 
     def action_view_engagements(self):
         self.ensure_one()
+        self.env["incubator.volunteer.engagement"]._check_staff()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "incubator_community.incubator_volunteer_engagement_action"
         )
@@ -205,7 +260,7 @@ class IncubatorVolunteerPosition(models.Model):
     # ------------------------------------------------------------------
 
     def _apply(self, name, email, phone, motivation):
-        """A visitor applies to this position from the website.
+        """A visitor applies to this published position from the website.
 
         The values are checked (a UserError tells what is wrong); the
         volunteer is the contact holding this e-mail address, or a new one
@@ -214,14 +269,21 @@ class IncubatorVolunteerPosition(models.Model):
         contact, its team, the responsible staff) is told. Applying twice to
         the same position adds the new motivation to the open engagement.
 
-        The caller has narrowed ``self`` to a published position; the method
-        writes with sudo (visitors have no access to the models).
+        The address typed may be anybody's: the engagement keeps what the
+        visitor typed (``visitor_*``), which is all the project's team sees;
+        the contact found only receives the e-mails meant for who applied,
+        and nothing is posted in their name. The visitor gets the same answer
+        whoever the address belongs to.
 
         :return: the engagement (sudo)
         """
         self.ensure_one()
         values = self._apply_check_values(name, email, phone, motivation)
+        # sudo: visitors have no rights on engagements nor contacts; the
+        # position must be one every visitor may apply to
         position_sudo = self.sudo()
+        if not position_sudo.is_published or not position_sudo.project_id.active:
+            raise UserError(self.env._("This position does not take applications."))
         partner_sudo = position_sudo._apply_find_or_create_partner(values)
         Engagement = self.env["incubator.volunteer.engagement"].sudo()
         engagement_sudo = Engagement.search(
@@ -237,6 +299,9 @@ class IncubatorVolunteerPosition(models.Model):
             engagement_sudo = Engagement.create(
                 {
                     "partner_id": partner_sudo.id,
+                    "visitor_name": values["name"],
+                    "visitor_email": values["email"],
+                    "visitor_phone": values["phone"] or False,
                     "position_id": position_sudo.id,
                     "project_id": position_sudo.project_id.id,
                     "stage_id": Engagement._get_stage("recruitment").id,
@@ -251,11 +316,12 @@ class IncubatorVolunteerPosition(models.Model):
             body += Markup("<p>%s</p>") % self.env._(
                 "Phone: %(phone)s", phone=values["phone"]
             )
-        # the volunteer authors the message without following the engagement:
-        # the project's discussions are not theirs to receive
+        # from what the visitor typed, authored by no contact: the address may
+        # be anybody's; the volunteer does not follow the project's discussions
         engagement_sudo.with_context(mail_create_nosubscribe=True).message_post(
             body=body,
-            author_id=partner_sudo.id,
+            author_id=False,
+            email_from=formataddr((values["name"], values["email"])),
             message_type="comment",
             subtype_xmlid="mail.mt_note",
         )
@@ -348,6 +414,69 @@ class IncubatorVolunteerPosition(models.Model):
                 "company_id": False,
             }
         )
+
+    def _save_from_portal(self, vals):
+        """Save the job description the team of a project writes on
+        /my/volunteers: a new one on an empty recordset, else this one. The
+        fields of ``PORTAL_WRITABLE_FIELDS`` only; the project (old and new)
+        must be one of the caller's team; the objectives are the position's
+        own, deleted and created again. Whoever writes a new description
+        welcomes its volunteers.
+
+        :return: the position
+        """
+        if len(self) > 1:
+            self.ensure_one()
+        unknown = set(vals) - PORTAL_WRITABLE_FIELDS
+        if unknown:
+            raise AccessError(
+                self.env._(
+                    "The team of a project cannot change %(fields)s of a job "
+                    "description.",
+                    fields=", ".join(sorted(unknown)),
+                )
+            )
+        Project = self.env["incubator.project"].sudo()
+        projects = self.sudo().project_id
+        if vals.get("project_id") or not self:
+            projects |= Project.browse(vals.get("project_id") or []).exists()
+            if not vals.get("project_id") or not projects:
+                raise UserError(self.env._("Choose one of your projects."))
+        partner = self.env.user.partner_id
+        if not self.env.user.has_group(STAFF_GROUP) and any(
+            partner not in project.entrepreneur_ids for project in projects
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only the team of the project and the programme staff can "
+                    "write its job descriptions."
+                )
+            )
+        own_objectives = set(self.sudo().objective_ids.ids)
+        for command in vals.get("objective_ids", ()):
+            allowed = isinstance(command, (list, tuple)) and len(command) == 3
+            if allowed and command[0] == Command.DELETE:
+                allowed = command[1] in own_objectives
+            elif allowed and command[0] == Command.CREATE:
+                allowed = isinstance(command[2], dict) and set(command[2]) <= (
+                    PORTAL_OBJECTIVE_FIELDS
+                )
+            else:
+                allowed = False
+            if not allowed:
+                raise AccessError(
+                    self.env._(
+                        "The team of a project replaces the objectives of its job "
+                        "descriptions, nothing else."
+                    )
+                )
+        # sudo: the team writes its own project's job descriptions (checked
+        # above), on the fields whitelisted above
+        if self:
+            self.sudo().write(vals)
+            return self
+        position_sudo = self.sudo().create(dict(vals, contact_id=partner.id))
+        return self.browse(position_sudo.id)
 
     def _get_objective_commands(self):
         """Commands that give an engagement a copy of the objectives."""

@@ -26,6 +26,8 @@ class ProjectProject(models.Model):
 
     def action_view_incubator_project(self):
         self.ensure_one()
+        # the form of a project the caller reads: the button of its form
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "res_model": "incubator.project",

@@ -244,7 +244,15 @@ class ResPartner(models.Model):
             partner.incubator_skill_ids.unlink()
             self.env["incubator.volunteer.engagement"].sudo().with_context(
                 active_test=False
-            ).search([("partner_id", "=", partner.id)]).write({"motivation": False})
+            ).search([("partner_id", "=", partner.id)]).write(
+                {
+                    "motivation": False,
+                    # what the volunteer typed when applying
+                    "visitor_name": self.env._("Anonymised member"),
+                    "visitor_email": False,
+                    "visitor_phone": False,
+                }
+            )
             partner.write(
                 {
                     "name": self.env._("Anonymised member"),

@@ -69,15 +69,17 @@ CORE_MODELS = {
 
 ORM_MATRIX = {
     # model: rows for public, portal A, portal B, staff, manager, accountant
+    # issue 12: members read the published projects too (the directory
+    # reads them as the visitor); employees read the configuration
     "incubator.project": _rows(
-        ("b", "", "", ""), ("a", "", "", ""), ("b", "", "", ""),
+        ("b", "", "", ""), ("ab", "", "", ""), ("b", "", "", ""),
         STAFF_NO_UNLINK, EVERYTHING, READ_ALL,
     ),
     "incubator.project.stage": _rows(
-        READ_ALL, READ_ALL, READ_ALL, READ_ALL, EVERYTHING, NOTHING,
+        READ_ALL, READ_ALL, READ_ALL, READ_ALL, EVERYTHING, READ_ALL,
     ),
     "incubator.theme": _rows(
-        READ_ALL, READ_ALL, READ_ALL, READ_ALL, EVERYTHING, NOTHING,
+        READ_ALL, READ_ALL, READ_ALL, READ_ALL, EVERYTHING, READ_ALL,
     ),
     "incubator.partner.skill": _rows(
         NOTHING, ("a", "", "", ""), ("b", "", "", ""),
@@ -133,22 +135,28 @@ ORM_MATRIX = {
         NOTHING, ("a", "", "", ""), ("b", "", "", ""),
         STAFF_NO_UNLINK, EVERYTHING, NOTHING,
     ),
+    # issue 12: the team of a project reads its coaching (/my/coaching reads
+    # it through the portal rules)
     "incubator.coaching.engagement": _rows(
-        NOTHING, NOTHING, NOTHING, STAFF_NO_UNLINK, EVERYTHING, READ_ALL,
+        NOTHING, ("a", "", "", ""), ("b", "", "", ""),
+        STAFF_NO_UNLINK, EVERYTHING, READ_ALL,
     ),
     "incubator.coaching.report": _rows(
-        NOTHING, NOTHING, NOTHING, READ_ALL, READ_ALL, READ_ALL,
+        NOTHING, ("a", "", "", ""), ("b", "", "", ""),
+        READ_ALL, READ_ALL, READ_ALL,
     ),
     "incubator.volunteer.stage": _rows(
         NOTHING, READ_ALL, READ_ALL, READ_ALL, EVERYTHING, NOTHING,
     ),
+    # issue 12: b is published, read by every visitor through the rules (the
+    # pages read positions as the visitor)
     "incubator.volunteer.position": _rows(
-        NOTHING, ("a", "", "", ""), ("b", "", "", ""),
-        STAFF_NO_UNLINK, EVERYTHING, NOTHING,
+        ("b", "", "", ""), ("ab", "", "", ""), ("b", "", "", ""),
+        STAFF_NO_UNLINK, EVERYTHING, ("b", "", "", ""),
     ),
     "incubator.volunteer.objective": _rows(
-        NOTHING, ("a", "", "", ""), ("b", "", "", ""),
-        EVERYTHING, EVERYTHING, NOTHING,
+        ("b", "", "", ""), ("ab", "", "", ""), ("b", "", "", ""),
+        EVERYTHING, EVERYTHING, ("b", "", "", ""),
     ),
     "incubator.volunteer.engagement": _rows(
         NOTHING, ("a", "", "", ""), ("b", "", "", ""),
@@ -470,7 +478,8 @@ class AccessMatrixCommon(IncubatorCoachingCommon):
             "incubator.form.throttle": {"form_key": "rewritten"},
             "incubator.webinar": {"subtitle": "Rewritten"},
             "incubator.webinar.registration": {"waiting_since": datetime(2029, 1, 1)},
-            "incubator.coaching.engagement": {"note": "<p>Rewritten</p>"},
+            # a field the project's team reads too (the notes are the staff's)
+            "incubator.coaching.engagement": {"date_end": today + timedelta(days=400)},
             "incubator.coaching.report": {"hours": 99.0},
             "incubator.volunteer.stage": {"sequence": 5},
             "incubator.volunteer.position": {"missions": "Rewritten"},

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
+from unittest.mock import patch
 
 from psycopg2 import IntegrityError
 
@@ -471,6 +472,23 @@ class TestCoaching(IncubatorCoachingCommon):
         engagement.hours_bought = 20.0
         self.assertFalse(engagement.alert_80_sent or engagement.alert_100_sent)
 
+    def test_alerts_not_sent_in_a_loop(self):
+        """Hours bought raised and lowered again and again: each threshold
+        alerts once a day at most."""
+        engagement = self._sell_and_start(self._create_engagement(hours_bought=10.0))
+        self._log(engagement, 8.5, days_ago=1)  # 85 %
+        self.assertEqual(len(self._alert_mails(engagement)), 1)
+        staff_engagement = engagement.with_user(self.user_sales)
+        for __ in range(3):
+            staff_engagement.hours_bought = 40.0  # 21 %: the alerts may come again
+            staff_engagement.hours_bought = 10.0  # 85 %
+        self.assertEqual(len(self._alert_mails(engagement)), 1)
+        staff_engagement.hours_bought = 8.0  # 106 %: a new threshold
+        self.assertEqual(len(self._alert_mails(engagement)), 2)
+        staff_engagement.hours_bought = 40.0
+        staff_engagement.hours_bought = 8.0
+        self.assertEqual(len(self._alert_mails(engagement)), 2)
+
     def test_alert_jump_sends_highest_only(self):
         engagement = self._sell_and_start(self._create_engagement(hours_bought=2.0))
         self._log(engagement, 3.0)
@@ -513,6 +531,68 @@ class TestCoaching(IncubatorCoachingCommon):
             mine | other,
         )
 
+    def test_coaches_and_accountants_change_nothing(self):
+        """Whatever they call, through every path and context: coaches and
+        accountants read the engagements, the staff change them."""
+        draft = self._create_engagement()
+        started = self._sell_and_start(self._create_engagement(kind="other"))
+        timesheet = self._log(started, 1.0, days_ago=1)
+        for user in (self.user_coach, self.user_accountant, self.user_auditor):
+            for record, method in (
+                (draft, "action_create_sale_order"),
+                (draft, "action_start"),
+                (started, "action_done"),
+                (started, "action_cancel"),
+                (draft, "action_draft"),
+            ):
+                with (
+                    self.subTest(user=user.login, method=method),
+                    self.assertRaises(AccessError),
+                ):
+                    getattr(record.with_user(user).sudo(), method)()
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.project_b.with_user(user).action_create_coaching_project()
+        self.assertEqual((draft.state, started.state), ("draft", "ongoing"))
+        self.assertFalse(draft.sale_line_id)
+        # the alerts' flags are set by the alerts only: nobody resets them to
+        # send an alert again
+        for user in (self.user_staff, self.user_manager):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                started.with_user(user).write({"alert_80_sent": False})
+        # a coach links no gift to their session by hand (cancelling it after)
+        gift = self.env["incubator.contribution"].create(
+            {
+                "giver_id": self.peer_coach.id,
+                "receiver_project_id": self.project_a.id,
+                "hours": 1.0,
+                "kind_id": self.kind_peer.id,
+            }
+        )
+        with self.assertRaises(AccessError):
+            timesheet.with_user(self.user_coach).write(
+                {"incubator_contribution_id": gift.id}
+            )
+        with self.assertRaises(AccessError):
+            self._log(started, 1.0, incubator_contribution_id=gift.id)
+        self.assertEqual(gift.state, "draft")
+
+    def test_gifted_in_a_loop_asks_the_project_once(self):
+        engagement = self._sell_and_start(self._create_engagement())
+        timesheet = self._log(engagement, 1.0, days_ago=1).with_user(self.user_coach)
+        Contribution = type(self.env["incubator.contribution"])
+        with patch.object(
+            Contribution,
+            "action_request_confirmation",
+            autospec=True,
+            return_value=True,
+        ) as request:
+            for __ in range(3):
+                timesheet.incubator_gifted = True
+                timesheet.incubator_gifted = False
+            timesheet.incubator_gifted = True
+        self.assertEqual(request.call_count, 1)
+        self.assertEqual(timesheet.incubator_contribution_id.state, "draft")
+
     def test_accountants_read_without_being_staff(self):
         engagement = self._create_engagement()
         for user in (self.user_accountant, self.user_auditor):
@@ -523,11 +603,31 @@ class TestCoaching(IncubatorCoachingCommon):
             with self.assertRaises(AccessError):
                 engagement.with_user(user).write({"hours_bought": 1.0})
 
-    def test_portal_has_no_backend_access(self):
-        engagement = self._create_engagement()
+    def test_portal_reads_its_project_coaching_only(self):
+        """The team of a project reads its coaching (/my/coaching reads it
+        through the portal rules), not the sale, the task, nor the staff's
+        notes; and nothing of another project's coaching."""
+        engagement = self._sell_and_start(self._create_engagement())
+        self._log(engagement, 1.0, days_ago=1)
+        as_a = engagement.with_user(self.user_portal_a)
+        self.assertEqual(
+            as_a.read(["name", "coach_name", "hours_bought"])[0]["coach_name"],
+            "Julie Coach",
+        )
+        for fname in ("note", "rate", "sale_line_id", "user_id", "gift_ids"):
+            with self.subTest(field=fname), self.assertRaises(AccessError):
+                as_a.read([fname])
         with self.assertRaises(AccessError):
-            engagement.with_user(self.user_portal_a).read(["name"])
+            engagement.with_user(self.user_portal_b).read(["name"])
+        Report = self.env["incubator.coaching.report"]
+        self.assertTrue(Report.with_user(self.user_portal_a).search([]))
+        self.assertFalse(Report.with_user(self.user_portal_b).search([]))
+        for fname in ("name", "timesheet_id", "invoice_id", "employee_id"):
+            with self.subTest(field=fname), self.assertRaises(AccessError):
+                Report.with_user(self.user_portal_a).search([]).read([fname])
+        # nothing to change, whatever the context
+        for method in ("action_start", "action_done", "action_cancel", "action_draft"):
+            with self.subTest(method=method), self.assertRaises(AccessError):
+                getattr(as_a.sudo(), method)()
         with self.assertRaises(AccessError):
-            self.env["incubator.coaching.report"].with_user(self.user_portal_a).search(
-                []
-            )
+            as_a.write({"note": "<p>Hacked</p>"})

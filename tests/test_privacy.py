@@ -306,6 +306,17 @@ class TestPrivacy(IncubatorCommon):
         self.assertFalse(partner.comment)
         self.assertFalse(self.skills.exists())
         self.assertFalse(self.volunteering.motivation)
+        # what they typed when applying goes too
+        self.assertRecordValues(
+            self.volunteering,
+            [
+                {
+                    "visitor_name": "Anonymised member",
+                    "visitor_email": False,
+                    "visitor_phone": False,
+                }
+            ],
+        )
         # the portal user cannot log in any more, and its login was the e-mail
         self.assertFalse(user.active)
         self.assertNotIn("example.com", user.login)

@@ -47,22 +47,28 @@ class TestIncubatorSecurity(IncubatorCommon):
         )
         self.assertTrue(stage.exists() and theme.exists() and skill_type.exists())
 
-    def test_portal_reads_only_own_project(self):
+    def test_portal_reads_own_and_published_projects(self):
         Project = self.env["incubator.project"].with_user(self.user_portal_a)
-        self.assertEqual(Project.search([]), self.project_a)
+        # their own project, and the published ones (the website's directory)
+        self.assertEqual(Project.search([]), self.project_a | self.project_b)
         own = self.project_a.with_user(self.user_portal_a)
         self.assertEqual(own.name, "Test Project A")
         self.assertEqual(own.short_description, "Teaser A")
-        # project B is published, yet it is not the project of entrepreneur A
+        # project B is published: its public fields only
         other = self.project_b.with_user(self.user_portal_a)
-        with self.assertRaises(AccessError):
-            other.read(["name"])
-        with self.assertRaises(AccessError):
-            other.read(["coach_id"])
-        # and the other way round
+        self.assertEqual(
+            other.read(["name", "organisation_name"])[0]["organisation_name"],
+            "Test Organisation B",
+        )
+        for fname in ("coach_id", "note", "volunteer_position_ids"):
+            with self.subTest(field=fname), self.assertRaises(AccessError):
+                other.read([fname])
+        # project A is not published: none of B's business
         self.assertEqual(
             Project.with_user(self.user_portal_b).search([]), self.project_b
         )
+        with self.assertRaises(AccessError):
+            self.project_a.with_user(self.user_portal_b).read(["name"])
 
     def test_portal_cannot_read_private_fields(self):
         own = self.project_a.with_user(self.user_portal_a)

@@ -145,6 +145,9 @@ class TestVolunteerPortalIsolation(IncubatorVolunteerPortalCommon):
 
     @mute_logger("odoo.http", "odoo.models")
     def test_json_rpc_reads_nothing_of_project_b(self):
+        # a published position is everybody's to read (the website shows it):
+        # B's position here is not published
+        self.position_b.is_published = False
         self._login(self.user_portal_a)
         records_b = {
             "incubator.volunteer.position": self.position_b,

@@ -12,7 +12,7 @@ from .test_volunteer import IncubatorVolunteerCommon
 # Community; identical with 10 and 100 positions: a query per card would
 # break them. Odoo's own /event listing runs 39 and an event page 25.
 LIST_QUERIES = 7
-POSITION_PAGE_QUERIES = 9
+POSITION_PAGE_QUERIES = 8
 
 CSRF_PATTERN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
