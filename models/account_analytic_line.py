@@ -288,7 +288,8 @@ class AccountAnalyticLine(models.Model):
             gifts_sudo
         )
         if to_request:
-            to_request.action_request_confirmation()
+            # the project is asked to confirm (at most once a day per session)
+            to_request._send_confirmation_request()
 
     def _incubator_recent_gifts(self, gifts):
         """The new ``gifts`` (of these sessions, in the same order) whose
