@@ -78,7 +78,15 @@ class TestWebinar(WebinarCommon):
         self.assertEqual(webinar.state, "draft")
         self.assertEqual(webinar.capacity, 30)
         self.assertEqual(webinar.preparation_hours, 2.0)
-        self.assertEqual(webinar.privacy, "public")
+        # the entry is private: only its organiser and attendees read it in
+        # the Calendar app (the video call link is for the seat holders)
+        self.assertEqual(event.privacy, "private")
+        self.assertEqual(event.show_as, "busy")
+        self.assertEqual(event.name, "Defaults")
+        self.assertEqual((event.start, event.stop), (webinar.start, webinar.stop))
+        self.assertEqual(event.duration, 1.0)
+        self.assertEqual(event.user_id, webinar.user_id)
+        self.assertEqual(event.alarm_ids, webinar.alarm_ids)
         self.assertIn(self.env.ref("calendar.alarm_notif_1"), webinar.alarm_ids)
         self.assertIn(
             self.env.ref("incubator_community.incubator_webinar_alarm_mail_1_day"),
