@@ -31,13 +31,17 @@ class CalendarEvent(models.Model):
 
     def write(self, vals):
         webinars = self._incubator_get_webinars() if self else None
-        if webinars:
-            self._incubator_check_locked_fields(vals, webinars)
-        res = super().write(vals)
         synced = [fname for fname in CALENDAR_SYNCED_FIELDS if fname in vals]
         if {"start", "stop", "duration", "start_date", "stop_date"} & set(vals):
             # one moves the others: the webinar gets the three
             synced = list(dict.fromkeys([*synced, "start", "stop", "duration"]))
+        if webinars:
+            self._incubator_check_locked_fields(vals, webinars)
+            if synced:
+                # the webinar follows with the rights of whoever changes its
+                # entry: refused before anything is written or e-mailed
+                webinars.with_env(self.env)._check_staff()
+        res = super().write(vals)
         if webinars and synced:
             self._incubator_sync_webinars(synced)
         return res

@@ -908,13 +908,28 @@ class IncubatorWebinar(models.Model):
         if partner == webinar.speaker_id:
             raise UserError(self.env._("You cannot ask yourself for coaching."))
         message = (message or "").strip()
+        name = self.env._("Coaching after the webinar %s", webinar.name)
+        HelpRequest = self.env["incubator.help.request"].sudo()
+        # throttle: one request a day per member and webinar, the speaker is
+        # notified once (a member sending the form in a loop floods nobody)
+        recent = HelpRequest.search(
+            [
+                ("requester_id", "=", partner.id),
+                ("addressed_to_id", "=", webinar.speaker_id.id),
+                ("name", "=", name),
+                ("create_date", ">=", fields.Datetime.now() - timedelta(days=1)),
+            ],
+            limit=1,
+        )
+        if recent:
+            return recent.with_env(self.env["incubator.help.request"].env)
         # sudo: the requester may be a portal user; the values are set here
         request = (
             self.env["incubator.help.request"]
             .sudo()
             .create(
                 {
-                    "name": self.env._("Coaching after the webinar %s", webinar.name),
+                    "name": name,
                     "description": message or False,
                     "requester_id": partner.id,
                     "addressed_to_id": webinar.speaker_id.id,
