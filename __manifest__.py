@@ -4,7 +4,7 @@
     "name": "Incubator Community",
     "summary": "Gift and counter-gift for incubator communities: projects, "
     "entrepreneurs, peer webinars, time ledger and coaching",
-    "version": "18.0.2.0.0",
+    "version": "18.0.3.0.0",
     "category": "Services/Incubator",
     "website": "https://github.com/incubator-community/incubator_community",
     "author": "incubator_community contributors",
