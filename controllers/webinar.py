@@ -661,8 +661,7 @@ class IncubatorWebinarController(http.Controller):
         user = request.env.user
         if user._is_public():
             return request.redirect(
-                "/web/login?redirect="
-                + quote(f"{webinar.website_url}#recap", safe="")
+                "/web/login?redirect=" + quote(f"{webinar.website_url}#recap", safe="")
             )
         contact_form = {"message": _clean_text(message, MESSAGE_MAX_LENGTH + 1)}
         error = None
@@ -684,8 +683,7 @@ class IncubatorWebinarController(http.Controller):
                 error = exc.args[0]
             else:
                 return request.redirect(
-                    f"{webinar.website_url}?{urlencode({'message': 'contacted'})}"
-                    "#recap"
+                    f"{webinar.website_url}?{urlencode({'message': 'contacted'})}#recap"
                 )
         values = self._prepare_webinar_page_values(
             webinar, contact_form=contact_form, contact_error=error

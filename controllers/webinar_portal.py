@@ -38,9 +38,7 @@ class IncubatorWebinarPortal(CustomerPortal):
                 expression.AND(
                     [
                         self._get_my_webinar_registrations_domain(partner),
-                        self._get_webinar_registrations_filters()["upcoming"][
-                            "domain"
-                        ],
+                        self._get_webinar_registrations_filters()["upcoming"]["domain"],
                     ]
                 )
             )

@@ -344,9 +344,7 @@ class IncubatorWebinar(models.Model):
         if stop:
             stop = fields.Datetime.to_datetime(stop)
             vals["stop"] = stop
-            vals.setdefault(
-                "duration", round((stop - start).total_seconds() / 3600, 2)
-            )
+            vals.setdefault("duration", round((stop - start).total_seconds() / 3600, 2))
         else:
             duration = vals.get("duration") or context.get("default_duration") or 1.0
             vals["duration"] = duration

@@ -323,7 +323,12 @@ class IncubatorWebinarRegistration(models.Model):
         return True
 
     def get_portal_url(
-        self, suffix=None, report_type=None, download=None, query_string=None, anchor=None
+        self,
+        suffix=None,
+        report_type=None,
+        download=None,
+        query_string=None,
+        anchor=None,
     ):
         """The portal page of the registration, without its access token: the
         token is for the links of the e-mails only (built as superuser by

@@ -238,9 +238,7 @@ def webinar_facts(env):
                 event.user_id.id,
                 sorted(event.alarm_ids.ids),
             ],
-            "attendees": sorted(
-                [a.partner_id.id, a.state] for a in event.attendee_ids
-            ),
+            "attendees": sorted([a.partner_id.id, a.state] for a in event.attendee_ids),
             "attendee_partners": sorted(event.partner_ids.ids),
             "registrations": sorted(
                 [r.id, r.partner_id.id, r.state, r.seat_number]

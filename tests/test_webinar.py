@@ -390,6 +390,10 @@ class TestWebinar(WebinarCommon):
         # the speaker gave 3 hours, p1 and p2 received 1 each: balances of
         # +3, -1, -1 (the community holds the rest)
         self.assertEqual(
-            [self.speaker.incubator_balance, p1.incubator_balance, p2.incubator_balance],
+            [
+                self.speaker.incubator_balance,
+                p1.incubator_balance,
+                p2.incubator_balance,
+            ],
             [3.0, -1.0, -1.0],
         )

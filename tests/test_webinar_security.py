@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from odoo import Command, fields
+from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
@@ -422,9 +423,7 @@ class TestWebinarVisitorRevealsNobody(WebinarSecurityCommon):
             "member": self.partner_a2,
         }
         messages_before = {
-            key: self.env["mail.message"].search_count(
-                [("author_id", "=", partner.id)]
-            )
+            key: self.env["mail.message"].search_count([("author_id", "=", partner.id)])
             for key, partner in known.items()
         }
         self._login(None)
@@ -481,7 +480,10 @@ class TestWebinarReadAsVisitor(WebinarSecurityCommon):
     def test_rpc_reads_published_webinars_only(self):
         published = (self.webinar | self.webinar_done).ids
         everything = (
-            self.webinar | self.webinar_done | self.webinar_draft | self.webinar_cancelled
+            self.webinar
+            | self.webinar_done
+            | self.webinar_draft
+            | self.webinar_cancelled
         ).ids
         for user, expected in (
             (self.user_portal_a, published),
@@ -643,17 +645,17 @@ class TestWebinarCalendarEntry(WebinarSecurityCommon):
             {"recurrency": True, "rrule_type": "weekly"},
             {"active": False},
         ):
-            with self.subTest(vals=vals), self.assertRaises(Exception) as error:
+            with self.subTest(vals=vals), self.assertRaises(UserError) as error:
                 with self.env.cr.savepoint():
                     Event.write(vals)
             self.assertIn("follows the webinar", str(error.exception))
         self.assertEqual(event.partner_ids, self.speaker | self.partner_a)
         # (as superuser: the rights of the private entry aside)
-        with self.assertRaises(Exception) as error, self.env.cr.savepoint():
+        with self.assertRaises(UserError) as error, self.env.cr.savepoint():
             event.unlink()
         self.assertIn("belongs to the peer webinar", str(error.exception))
         self.assertTrue(event.exists())
-        with self.assertRaises(Exception), self.env.cr.savepoint():
+        with self.assertRaises(UserError), self.env.cr.savepoint():
             Event.action_join_meeting(self.partner_other.id)
         self.assertNotIn(self.partner_other, event.partner_ids)
 

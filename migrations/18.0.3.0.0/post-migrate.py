@@ -26,7 +26,9 @@ def migrate(cr, version):
         ON CONFLICT DO NOTHING
         """
     )
-    _logger.info("Webinars: %s reminders copied from their calendar entries", cr.rowcount)
+    _logger.info(
+        "Webinars: %s reminders copied from their calendar entries", cr.rowcount
+    )
     cr.execute(
         """
         UPDATE calendar_event e
