@@ -66,11 +66,13 @@ class IncubatorWebinarRegistration(models.Model):
     name = fields.Char(related="partner_id.name", string="Name")
     email = fields.Char(related="partner_id.email", string="E-mail")
     # what a visitor typed in the form: the contact their e-mail matched is
-    # used for the mails and the ledger only, and never shown to the visitor
+    # used for the mails and the ledger only, and never shown to the visitor;
+    # the staff see what was typed
     visitor_name = fields.Char(
         string="Name Typed",
         readonly=True,
         copy=False,
+        groups="incubator_community.group_incubator_user",
         help="The name the visitor typed on the website, when they registered "
         "without logging in.",
     )
@@ -78,6 +80,7 @@ class IncubatorWebinarRegistration(models.Model):
         string="E-mail Typed",
         readonly=True,
         copy=False,
+        groups="incubator_community.group_incubator_user",
         help="The e-mail address the visitor typed on the website.",
     )
     state = fields.Selection(

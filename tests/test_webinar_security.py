@@ -248,6 +248,9 @@ class TestWebinarTokens(WebinarSecurityCommon):
                 # reading every field gives no token either
                 result = self._call(Registration, "read", mine.ids)
                 self.assertNotIn(token, repr(result))
+                if user == self.user_portal_a:
+                    # nor what a visitor typed (the staff's)
+                    self.assertNotIn("visitor_name", result[0])
                 # nor the portal URL
                 result = self._call(Registration, "get_portal_url", mine.ids)
                 self.assertNotIn(token, repr(result))
@@ -606,6 +609,18 @@ class TestWebinarCalendarEntry(WebinarSecurityCommon):
         self.assertEqual(result[0]["name"], "Pricing your social impact")
         self.assertEqual(
             result[0]["videocall_location"], "https://meet.example.com/secret-room"
+        )
+        # and they read their own attendee record, not the others' (their
+        # e-mail, their answer, their token)
+        self.webinar._register_partner(self.partner_a)
+        result = self._call(
+            "calendar.attendee",
+            "search_read",
+            [("event_id", "=", event.id)],
+            fields=["partner_id"],
+        )
+        self.assertEqual(
+            [row["partner_id"][0] for row in result], self.user_coach.partner_id.ids
         )
 
     def test_entry_follows_the_webinar_both_ways(self):
