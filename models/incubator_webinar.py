@@ -538,6 +538,8 @@ class IncubatorWebinar(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            # every webinar gets a calendar entry of its own (never another's)
+            vals.pop("calendar_event_id", None)
             self._complete_schedule_vals(vals)
             if vals.get("is_published") and vals.get("state", "draft") == "draft":
                 vals["state"] = "published"
@@ -547,6 +549,18 @@ class IncubatorWebinar(models.Model):
         return webinars
 
     def write(self, vals):
+        if "calendar_event_id" in vals and self.filtered(
+            lambda w: (
+                w.sudo().calendar_event_id
+                and w.sudo().calendar_event_id.id != vals["calendar_event_id"]
+            )
+        ):
+            raise UserError(
+                self.env._(
+                    "A webinar keeps its own calendar entry: it cannot be linked "
+                    "to another one."
+                )
+            )
         if "partner_ids" in vals or "attendee_ids" in vals:
             # the attendees follow the registrations: never edited by hand
             vals = {

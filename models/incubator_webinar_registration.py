@@ -278,6 +278,14 @@ class IncubatorWebinarRegistration(models.Model):
         backend, the cancellation, the token link), a registration only moves
         along the transitions of :meth:`_check_state_transition`, and a seat
         it frees goes to the waiting list in the same transaction."""
+        for fname in ("webinar_id", "partner_id"):
+            if fname in vals and self.filtered(lambda r, f=fname: r[f].id != vals[f]):
+                raise UserError(
+                    self.env._(
+                        "A registration stays with its webinar and its person: "
+                        "cancel it and register again instead."
+                    )
+                )
         if "state" in vals:
             vals = dict(vals)
             self._check_state_transition(vals)

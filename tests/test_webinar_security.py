@@ -695,3 +695,30 @@ class TestWebinarCalendarEntry(WebinarSecurityCommon):
         self.assertNotIn("ATTENDEE", ics)
         for partner in (self.partner_a, self.partner_other):
             self.assertNotIn(partner.email, ics)
+
+    def test_links_never_move(self):
+        """A webinar keeps its entry, a registration its webinar and person:
+        nobody points them elsewhere (another member's meeting, another
+        webinar's seats)."""
+        meeting = self.env["calendar.event"].create(
+            {
+                "name": "Somebody's private meeting",
+                "start": "2030-02-01 10:00:00",
+                "stop": "2030-02-01 11:00:00",
+                "privacy": "private",
+                "partner_ids": [Command.set(self.partner_other.ids)],
+            }
+        )
+        with self.assertRaises(UserError):
+            self.webinar.with_user(self.user_staff).write(
+                {"calendar_event_id": meeting.id}
+            )
+        self.assertEqual(meeting.partner_ids, self.partner_other)
+        registration = self.webinar._register_partner(self.partner_a)
+        for vals in (
+            {"webinar_id": self.webinar_done.id},
+            {"partner_id": self.partner_other.id},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(UserError):
+                registration.with_user(self.user_staff).write(vals)
+        self.assertEqual(registration.webinar_id, self.webinar)
