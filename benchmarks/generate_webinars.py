@@ -27,6 +27,9 @@ from generate_ledger import column_defaults, insert_select, log
 from odoo import SUPERUSER_ID, api
 from odoo.tools import SQL
 
+# columns a webinar copies from its calendar entry (kept equal by the module)
+CALENDAR_COPY = ("name", "start", "stop", "duration", "user_id", "videocall_location")
+
 
 def jsonb_en(expression):
     """A translated field's column value: {"en_US": expression}."""
@@ -157,7 +160,7 @@ def generate(env, args):
             "user_id": admin.id,
             "res_model_id": model_id,
             "res_model": "incubator.webinar",
-            "privacy": "public",
+            "privacy": "private",
             "show_as": "busy",
             "active": True,
             "allday": False,
@@ -234,6 +237,8 @@ def generate(env, args):
             "recap_takeaways",
             "recap_tip",
             "recap_sent",
+            # the webinar's own copy of its calendar entry (18.0.3.0.0)
+            *CALENDAR_COPY,
         },
     )
     webinar_defaults.update(
@@ -246,6 +251,7 @@ def generate(env, args):
                 INSERT INTO incubator_webinar (%(columns)s)
                 SELECT %(values)s
                   FROM bench_event e
+                  JOIN calendar_event ce ON ce.id = e.id
                   JOIN bench_member m
                     ON m.n = 1 + mod(e.n * 37, %(members)s)
                  ORDER BY e.n
@@ -272,6 +278,7 @@ def generate(env, args):
                     "recap_takeaways",
                     "recap_tip",
                     "recap_sent",
+                    *CALENDAR_COPY,
                 ]
             ),
             values=SQL(", ").join(
@@ -306,6 +313,7 @@ def generate(env, args):
                         jsonb_en(SQL("'Top tip number ' || e.n")),
                     ),
                     SQL("e.start < now() AT TIME ZONE 'UTC'"),
+                    *(SQL("ce.%s", SQL.identifier(column)) for column in CALENDAR_COPY),
                 ]
             ),
             members=args.partners,

@@ -7,8 +7,10 @@ e-mails and the "contact the speaker" form.
 The routes stay thin: the rules (who may register, seats, waiting list,
 matching a visitor to a contact, cancelling, the help request to the speaker)
 are the model's, reached through ``_register_partner``, ``_register_visitor``,
-``_cancel_with_token``, ``_get_public_ics`` and ``_action_contact_speaker``.
-Webinars are read with ``sudo()`` only once narrowed to the published ones.
+``_get_by_access_token``, ``_cancel_with_token``, ``_get_public_ics`` and
+``_action_contact_speaker``. Webinars, skills, themes and the caller's own
+registrations are read as the visitor: the record rules let everybody read
+the published webinars, the programme staff every webinar (previews).
 """
 
 import logging
@@ -21,7 +23,7 @@ from odoo import fields, http
 from odoo.exceptions import UserError
 from odoo.http import content_disposition, request
 from odoo.osv import expression
-from odoo.tools import SQL, consteq
+from odoo.tools import SQL
 
 from odoo.addons.website.controllers.main import QueryURL
 from odoo.addons.website.models.ir_http import sitemap_qs2dom
@@ -92,11 +94,11 @@ class IncubatorWebinarController(http.Controller):
                 sitemap_qs2dom(qs, "/webinars", Webinar._rec_name),
             ]
         )
-        # sudo: the domain only matches published webinars of this website
-        for webinar_sudo in Webinar.sudo().search(domain):
-            loc = f"/webinars/{env['ir.http']._slug(webinar_sudo)}"
+        # env is the website's public user's: the record rules apply
+        for webinar in Webinar.search(domain):
+            loc = f"/webinars/{env['ir.http']._slug(webinar)}"
             if not qs or qs.lower() in loc:
-                yield {"loc": loc, "lastmod": webinar_sudo.write_date.date()}
+                yield {"loc": loc, "lastmod": webinar.write_date.date()}
 
     # ------------------------------------------------------------
     # LIST
@@ -133,6 +135,8 @@ class IncubatorWebinarController(http.Controller):
             "capacity",
             "speaker_id",
             "project_id",
+            "speaker_name",
+            "project_name",
             "recap_tip",
             "seo_name",  # the slug of the webinar URL
             "write_date",  # the cache key of the image URL
@@ -148,19 +152,20 @@ class IncubatorWebinarController(http.Controller):
         if not page:
             raise NotFound()
         website = request.website
-        # sudo: every domain below starts with the "published" one, and the
-        # templates show public fields only
-        webinars_env_sudo = request.env["incubator.webinar"].sudo()
+        # as the visitor: the record rules let them read the published
+        # webinars, and every domain below starts with the "published" one
+        # (the staff would read drafts too)
+        Webinar = request.env["incubator.webinar"]
         published = _published_webinars_domain(website)
 
         # facets: the skills and themes of the published webinars, with their
         # number of webinars; a filter is valid if its facet is listed. The
         # numbers of upcoming and past webinars come with them, in one query.
         skill_counts, theme_counts, totals = self._get_webinars_counts(
-            webinars_env_sudo, published, skill_id, theme_id
+            Webinar, published, skill_id, theme_id
         )
-        skills = self._get_facet_records_sudo("hr.skill", skill_counts)
-        themes = self._get_facet_records_sudo("incubator.theme", theme_counts)
+        skills = self._get_facet_records("hr.skill", skill_counts)
+        themes = self._get_facet_records("incubator.theme", theme_counts)
         current_skill = skills.filtered(lambda skill: skill.id == skill_id)
         current_theme = themes.filtered(lambda theme: theme.id == theme_id)
         # the most shared skills as pills, the others in a menu
@@ -204,25 +209,21 @@ class IncubatorWebinarController(http.Controller):
         if page > 1 and page > pager["page_count"]:
             raise NotFound()
 
-        webinars_sudo = self._search_webinars_page(
-            webinars_env_sudo.with_context(bin_size=True), domain, pager["offset"]
+        webinars = self._search_webinars_page(
+            Webinar.with_context(bin_size=True), domain, pager["offset"]
         )
         # one prefetch set for both lists: seats, images and the records the
         # cards show are read once for the page
-        prefetch_ids = webinars_sudo._prefetch_ids
-        upcoming_sudo = webinars_sudo.filtered("is_upcoming").with_prefetch(
-            prefetch_ids
-        )
-        past_sudo = (webinars_sudo - upcoming_sudo).with_prefetch(prefetch_ids)
+        prefetch_ids = webinars._prefetch_ids
+        upcoming = webinars.filtered("is_upcoming").with_prefetch(prefetch_ids)
+        past = (webinars - upcoming).with_prefetch(prefetch_ids)
         # everything the cards show, one query per field whatever the number
         # of cards (the records share their prefetch set)
-        webinars_sudo.speaker_id.fetch(["name"])
-        webinars_sudo.project_id.fetch(["name"])
-        webinars_sudo.skill_ids.fetch(["name"])
-        webinars_sudo.theme_ids.fetch(["name", "color"])
+        webinars.skill_ids.fetch(["name"])
+        webinars.theme_ids.fetch(["name", "color"])
         return {
-            "upcoming_webinars": upcoming_sudo,
-            "past_webinars": past_sudo,
+            "upcoming_webinars": upcoming,
+            "past_webinars": past,
             "upcoming_count": upcoming_count,
             "past_count": past_count,
             "webinar_count": upcoming_count + past_count,
@@ -235,23 +236,24 @@ class IncubatorWebinarController(http.Controller):
             "current_skill": current_skill,
             "current_theme": current_theme,
             "is_filtered": bool(url_args),
-            "my_registrations": self._get_my_registration_states(webinars_sudo),
+            "my_registrations": self._get_my_registration_states(webinars),
             "tz": _get_visitor_tz(),
             "pager": pager,
             "keep": QueryURL("/webinars", **url_args),
         }
 
-    def _search_webinars_page(self, webinars_env_sudo, domain, offset):
+    def _search_webinars_page(self, Webinar, domain, offset):
         """One page of the webinars of ``domain``: the upcoming ones, soonest
         first, then the past ones, latest first. One query whatever the mix,
-        the card fields read with it."""
-        query = webinars_env_sudo._search(
+        the card fields read with it (``_search`` applies the record rules of
+        the visitor)."""
+        query = Webinar._search(
             domain, offset=offset, limit=WEBINARS_PER_PAGE, order="id"
         )
         if query.is_empty():
-            return webinars_env_sudo.browse()
-        start = webinars_env_sudo._field_to_sql(query.table, "start", query)
-        stop = webinars_env_sudo._field_to_sql(query.table, "stop", query)
+            return Webinar.browse()
+        start = Webinar._field_to_sql(query.table, "start", query)
+        stop = Webinar._field_to_sql(query.table, "stop", query)
         now = fields.Datetime.now()
         # the rule of is_upcoming (stop >= now), as an order
         query.order = SQL(
@@ -263,14 +265,12 @@ class IncubatorWebinarController(http.Controller):
             now=now,
             id=SQL.identifier(query.table, "id"),
         )
-        return webinars_env_sudo._fetch_query(
+        return Webinar._fetch_query(
             query,
-            webinars_env_sudo._determine_fields_to_fetch(
-                self._get_webinars_card_fields()
-            ),
+            Webinar._determine_fields_to_fetch(self._get_webinars_card_fields()),
         )
 
-    def _get_webinars_counts(self, webinars_env_sudo, domain, skill_id, theme_id):
+    def _get_webinars_counts(self, Webinar, domain, skill_id, theme_id):
         """The numbers of /webinars, in one query over the webinars of
         ``domain`` (the published ones), whatever their number:
 
@@ -281,7 +281,7 @@ class IncubatorWebinarController(http.Controller):
 
         :return: (skill counts, theme counts, totals)
         """
-        Webinar = webinars_env_sudo
+        # as the visitor: _search applies their record rules
         query = Webinar._search(domain)
         stop = Webinar._field_to_sql(query.table, "stop", query)
         webinar_id = SQL.identifier(query.table, "id")
@@ -354,40 +354,34 @@ class IncubatorWebinarController(http.Controller):
                 counts[kind][value_id] = count
         return counts["skill_ids"], counts["theme_ids"], totals
 
-    def _get_facet_records_sudo(self, model_name, counts):
+    def _get_facet_records(self, model_name, counts):
         """The skills or themes counted in ``counts``, sorted by name, read in
-        one query."""
+        one query (public configuration: everybody reads them)."""
         Model = request.env[model_name]
         if not counts:
-            return Model.sudo().browse()
-        # sudo: skills and themes are public configuration; only the ones of
-        # published webinars are read, and only their name is shown
-        return Model.sudo().search_fetch(
+            return Model.browse()
+        return Model.search_fetch(
             [("id", "in", list(counts))], ["name"], order="name, id"
         )
 
-    def _get_my_registration_states(self, webinars_sudo):
+    def _get_my_registration_states(self, webinars):
         """{webinar id: state} of the caller's own registrations (not the
-        cancelled ones) to ``webinars_sudo``; empty for visitors."""
+        cancelled ones) to ``webinars``; empty for visitors. Read as the
+        caller: the record rules give members their own registrations."""
         user = request.env.user
-        if user._is_public() or not webinars_sudo:
+        if user._is_public() or not webinars:
             return {}
-        # sudo: narrowed to the caller's own partner
-        registrations_sudo = (
-            request.env["incubator.webinar.registration"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("partner_id", "=", user.partner_id.id),
-                    ("webinar_id", "in", webinars_sudo.ids),
-                    ("state", "!=", "cancelled"),
-                ],
-                ["webinar_id", "state"],
-            )
+        registrations = request.env["incubator.webinar.registration"].search_fetch(
+            [
+                ("partner_id", "=", user.partner_id.id),
+                ("webinar_id", "in", webinars.ids),
+                ("state", "!=", "cancelled"),
+            ],
+            ["webinar_id", "state"],
         )
         return {
             registration.webinar_id.id: registration.state
-            for registration in registrations_sudo
+            for registration in registrations
         }
 
     # ------------------------------------------------------------
@@ -407,8 +401,8 @@ class IncubatorWebinarController(http.Controller):
         sitemap=sitemap_webinar_pages,
     )
     def webinar_page(self, webinar_slug, message=None, **kwargs):
-        webinar_sudo = self._get_webinar_sudo(webinar_slug)
-        canonical_slug = request.env["ir.http"]._slug(webinar_sudo)
+        webinar = self._get_webinar(webinar_slug)
+        canonical_slug = request.env["ir.http"]._slug(webinar)
         if webinar_slug != canonical_slug and request.httprequest.method in (
             "GET",
             "HEAD",
@@ -418,38 +412,34 @@ class IncubatorWebinarController(http.Controller):
             if request.lang != request.env["ir.http"]._get_default_lang():
                 path = f"/{request.lang.url_code}{path}"
             return request.redirect_query(path, request.httprequest.args, code=301)
-        values = self._prepare_webinar_page_values(webinar_sudo, message=message)
+        values = self._prepare_webinar_page_values(webinar, message=message)
         return request.render("incubator_community.webinar_page", values)
 
-    def _get_webinar_sudo(self, webinar_slug):
-        """Return the webinar a URL slug designates, as sudo, or raise NotFound.
+    def _get_webinar(self, webinar_slug):
+        """Return the webinar a URL slug designates, read as the visitor, or
+        raise NotFound.
 
         Visitors get published webinars only; programme staff also get the
-        ones they may read through the ORM (drafts, cancelled), as a preview.
+        others (drafts, cancelled), as a preview: the record rules decide.
         """
         if not isinstance(webinar_slug, str):
             raise NotFound()
         __, webinar_id = request.env["ir.http"]._unslug(webinar_slug)
         if not webinar_id or not 0 < webinar_id <= MAX_RECORD_ID:
             raise NotFound()
-        Webinar = request.env["incubator.webinar"]
-        domain = expression.AND(
-            [[("id", "=", webinar_id)], _published_webinars_domain(request.website)]
-        )
-        # sudo: narrowed to one published webinar
-        webinar_sudo = Webinar.sudo().search(domain, limit=1)
-        if not webinar_sudo and request.env.user.has_group(
-            "incubator_community.group_incubator_user"
-        ):
-            # staff preview: access rights and record rules of the user apply
-            webinar_sudo = Webinar.search([("id", "=", webinar_id)], limit=1).sudo()
-        if not webinar_sudo:
+        domain = [("id", "=", webinar_id)]
+        if not request.env.user.has_group("incubator_community.group_incubator_user"):
+            domain = expression.AND(
+                [domain, _published_webinars_domain(request.website)]
+            )
+        webinar = request.env["incubator.webinar"].search(domain, limit=1)
+        if not webinar:
             raise NotFound()
-        return webinar_sudo
+        return webinar
 
     def _prepare_webinar_page_values(
         self,
-        webinar_sudo,
+        webinar,
         message=None,
         form=None,
         error=None,
@@ -464,44 +454,39 @@ class IncubatorWebinarController(http.Controller):
         is_public = user._is_public()
         # a visitor has no partner of their own (nor a query to read it)
         partner = request.env["res.partner"] if is_public else user.partner_id
-        my_registration_sudo = request.env["incubator.webinar.registration"].sudo()
+        my_registration = request.env["incubator.webinar.registration"]
         if not is_public:
-            # sudo: narrowed to the caller's own registration
-            my_registration_sudo = my_registration_sudo.search(
+            # as the caller: the record rules give them their own only
+            my_registration = my_registration.search(
                 [
-                    ("webinar_id", "=", webinar_sudo.id),
+                    ("webinar_id", "=", webinar.id),
                     ("partner_id", "=", partner.id),
                     ("state", "!=", "cancelled"),
                 ],
                 limit=1,
             )
-        project_sudo = webinar_sudo.project_id
-        is_upcoming = webinar_sudo.is_upcoming
+        is_upcoming = webinar.is_upcoming
         return {
             # bin_size: the template only needs to know whether there is an image
-            "webinar": webinar_sudo.with_context(bin_size=True),
-            # the publish toggle and SEO tools check the user's own rights
-            "main_object": webinar_sudo.with_context(
-                can_publish_unsudo_main_object=True
-            ),
-            "is_preview": not webinar_sudo.is_published
-            or webinar_sudo.state not in ("published", "done"),
+            "webinar": webinar.with_context(bin_size=True),
+            "main_object": webinar,
+            "is_preview": not webinar.is_published
+            or webinar.state not in ("published", "done"),
             "is_upcoming": is_upcoming,
-            "registration_open": webinar_sudo.state == "published"
-            and webinar_sudo.start > fields.Datetime.now(),
+            "registration_open": webinar.state == "published"
+            and webinar.start > fields.Datetime.now(),
             "is_public_user": is_public,
-            "is_speaker": not is_public and webinar_sudo.speaker_id == partner,
-            "my_registration": my_registration_sudo,
-            # the video call link is for the people holding a seat only
-            "videocall_url": _safe_url(webinar_sudo.videocall_location)
-            if my_registration_sudo.state == "confirmed" and is_upcoming
+            "is_speaker": not is_public and webinar.speaker_id == partner,
+            "my_registration": my_registration,
+            # the video call link is for the people holding a seat only (the
+            # registration computes it for them)
+            "videocall_url": _safe_url(my_registration.videocall_url)
+            if my_registration
             else "",
-            "project_url": project_sudo.website_url
-            if project_sudo.is_published
-            else "",
-            "recording_url": _safe_url(webinar_sudo.recording_url),
+            "project_url": webinar.project_website_url or "",
+            "recording_url": _safe_url(webinar.recording_url),
             "login_url": "/web/login?redirect="
-            + quote(f"{webinar_sudo.website_url}#recap", safe=""),
+            + quote(f"{webinar.website_url}#recap", safe=""),
             "state_labels": self._get_selection_labels(
                 "incubator.webinar.registration", "state"
             ),
@@ -529,8 +514,9 @@ class IncubatorWebinarController(http.Controller):
         """Register the caller (a logged-in member, in one click) or a visitor
         (name and e-mail). The answer never tells anything about other
         people: a visitor's confirmation is the same whether the address was
-        known, registered already, or not."""
-        webinar_sudo = self._get_webinar_sudo(webinar_slug)
+        known (a member's, the speaker's, a staff member's), registered
+        already, or not."""
+        webinar = self._get_webinar(webinar_slug)
         user = request.env.user
         form = {
             "name": _clean_text(name, NAME_MAX_LENGTH + 1),
@@ -539,45 +525,37 @@ class IncubatorWebinarController(http.Controller):
         error = guard_public_form("webinar_register", email=form["email"])
         if error is SILENT_DROP:
             # a robot filled the honeypot: the usual answer, nothing created
-            return self._render_registered(webinar_sudo, form=form)
-        registration_sudo = None
+            return self._render_registered(webinar, form=form)
+        registration = None
         if not error:
             try:
                 # savepoint: a refused registration leaves nothing behind (no
                 # contact created for it either)
                 with request.env.cr.savepoint():
                     if user._is_public():
-                        registration_sudo = webinar_sudo._register_visitor(
+                        registration = webinar._register_visitor(
                             form["name"], form["email"]
                         )
                     else:
                         # the caller's own partner: that is all the model needs
-                        registration_sudo = webinar_sudo._register_partner(
-                            user.partner_id
-                        )
+                        registration = webinar._register_partner(user.partner_id)
             except UserError as exc:
                 error = exc.args[0]
         if error:
-            values = self._prepare_webinar_page_values(
-                webinar_sudo, form=form, error=error
-            )
+            values = self._prepare_webinar_page_values(webinar, form=form, error=error)
             return request.render("incubator_community.webinar_page", values)
-        return self._render_registered(
-            webinar_sudo, form=form, registration_sudo=registration_sudo
-        )
+        return self._render_registered(webinar, form=form, registration=registration)
 
-    def _render_registered(self, webinar_sudo, form, registration_sudo=None):
+    def _render_registered(self, webinar, form, registration=None):
         """The confirmation page. Visitors get the same text whatever became
         of the registration; a logged-in member sees their own state."""
         user = request.env.user
         values = {
-            "webinar": webinar_sudo.with_context(bin_size=True),
-            "main_object": webinar_sudo.with_context(
-                can_publish_unsudo_main_object=True
-            ),
+            "webinar": webinar.with_context(bin_size=True),
+            "main_object": webinar,
             "is_public_user": user._is_public(),
-            "registration_state": registration_sudo.state
-            if registration_sudo and not user._is_public()
+            "registration_state": registration.state
+            if registration and not user._is_public()
             else None,
             "visitor_name": form.get("name", "")[:NAME_MAX_LENGTH],
             "visitor_email": form.get("email", "")[:EMAIL_MAX_LENGTH],
@@ -598,12 +576,12 @@ class IncubatorWebinarController(http.Controller):
         sitemap=False,
     )
     def webinar_ics(self, webinar_slug, **kwargs):
-        webinar_sudo = self._get_webinar_sudo(webinar_slug)
-        # the public .ics: the event without its attendees
-        content = webinar_sudo.with_context(lang=request.lang.code)._get_public_ics()
+        webinar = self._get_webinar(webinar_slug)
+        # the public .ics: the event without its attendees nor its link
+        content = webinar.with_context(lang=request.lang.code)._get_public_ics()
         if not content:
             raise NotFound()
-        filename = request.env["ir.http"]._slug(webinar_sudo)
+        filename = request.env["ir.http"]._slug(webinar)
         return request.make_response(
             content,
             [
@@ -628,9 +606,11 @@ class IncubatorWebinarController(http.Controller):
     def webinar_registration_cancel(self, registration_id, access_token=None, **post):
         """GET shows the registration and a button; POST cancels it. A wrong
         or missing token answers 404, as an unknown registration does."""
-        registration_sudo = self._get_registration_by_token_sudo(
-            registration_id, access_token
-        )
+        registration_sudo = request.env[
+            "incubator.webinar.registration"
+        ]._get_by_access_token(_parse_id(registration_id), access_token)
+        if not registration_sudo:
+            raise NotFound()
         error = None
         cancelled = False
         if request.httprequest.method == "POST":
@@ -654,41 +634,10 @@ class IncubatorWebinarController(http.Controller):
             "state_labels": self._get_selection_labels(
                 "incubator.webinar.registration", "state"
             ),
-            "webinar_url": registration_sudo.webinar_id.website_url
-            if registration_sudo.webinar_id.filtered_domain(
-                _published_webinars_domain(request.website)
-            )
-            else "",
+            "webinar_url": registration_sudo.webinar_url or "",
             "tz": _get_visitor_tz(),
         }
         return request.render("incubator_community.webinar_registration_cancel", values)
-
-    def _get_registration_by_token_sudo(self, registration_id, access_token):
-        """The registration whose access token is ``access_token``, as sudo,
-        or NotFound (unknown id and wrong token alike)."""
-        registration_id = _parse_id(registration_id)
-        if (
-            not registration_id
-            or not isinstance(access_token, str)
-            or not access_token
-            # tokens are ASCII; consteq() raises TypeError on anything else
-            or not access_token.isascii()
-        ):
-            raise NotFound()
-        # sudo: the access token of this very registration is checked below
-        registration_sudo = (
-            request.env["incubator.webinar.registration"]
-            .sudo()
-            .browse(registration_id)
-            .exists()
-        )
-        if not (
-            registration_sudo
-            and registration_sudo.access_token
-            and consteq(registration_sudo.access_token, access_token)
-        ):
-            raise NotFound()
-        return registration_sudo
 
     # ------------------------------------------------------------
     # CONTACT THE SPEAKER
@@ -705,15 +654,14 @@ class IncubatorWebinarController(http.Controller):
     def webinar_contact_speaker(self, webinar_slug, message=None, **post):
         """A logged-in member asks the speaker for coaching: a help request
         addressed to the speaker. Visitors log in first."""
-        webinar_sudo = self._get_webinar_sudo(webinar_slug)
-        if webinar_sudo.state != "done":
+        webinar = self._get_webinar(webinar_slug)
+        if webinar.state != "done":
             # the form is on the recap of a webinar that took place only
             raise NotFound()
         user = request.env.user
         if user._is_public():
             return request.redirect(
-                "/web/login?redirect="
-                + quote(f"{webinar_sudo.website_url}#recap", safe="")
+                "/web/login?redirect=" + quote(f"{webinar.website_url}#recap", safe="")
             )
         contact_form = {"message": _clean_text(message, MESSAGE_MAX_LENGTH + 1)}
         error = None
@@ -728,18 +676,17 @@ class IncubatorWebinarController(http.Controller):
                 with request.env.cr.savepoint():
                     # the caller's own partner asks; the model addresses the
                     # request to the speaker and notifies them
-                    webinar_sudo._action_contact_speaker(
+                    webinar._action_contact_speaker(
                         user.partner_id, contact_form["message"]
                     )
             except UserError as exc:
                 error = exc.args[0]
             else:
                 return request.redirect(
-                    f"{webinar_sudo.website_url}?{urlencode({'message': 'contacted'})}"
-                    "#recap"
+                    f"{webinar.website_url}?{urlencode({'message': 'contacted'})}#recap"
                 )
         values = self._prepare_webinar_page_values(
-            webinar_sudo, contact_form=contact_form, contact_error=error
+            webinar, contact_form=contact_form, contact_error=error
         )
         return request.render("incubator_community.webinar_page", values)
 

@@ -2,8 +2,11 @@
 """Portal page ``/my/webinars``: the caller's registrations to peer webinars
 (upcoming and past), with a cancel button, and the counter of the portal home.
 
-Registrations are found with a domain narrowed to the caller's partner, then
-read with ``sudo()``; cancelling goes through the model's ``action_cancel``.
+Registrations are read as the caller (the record rules give members their
+own), with a domain narrowed to the caller's partner all the same; the
+webinar is shown through the registration's related fields, since the caller
+may no longer read a webinar set back to draft or cancelled. Cancelling goes
+through the model's ``action_cancel``, which checks the caller itself.
 """
 
 from werkzeug.exceptions import NotFound
@@ -29,19 +32,14 @@ class IncubatorWebinarPortal(CustomerPortal):
         values = super()._prepare_home_portal_values(counters)
         if "incubator_webinar_count" in counters:
             partner = request.env.user.partner_id
-            # sudo: narrowed to the caller's own registrations
-            values["incubator_webinar_count"] = (
-                request.env["incubator.webinar.registration"]
-                .sudo()
-                .search_count(
-                    expression.AND(
-                        [
-                            self._get_my_webinar_registrations_domain(partner),
-                            self._get_webinar_registrations_filters()["upcoming"][
-                                "domain"
-                            ],
-                        ]
-                    )
+            values["incubator_webinar_count"] = request.env[
+                "incubator.webinar.registration"
+            ].search_count(
+                expression.AND(
+                    [
+                        self._get_my_webinar_registrations_domain(partner),
+                        self._get_webinar_registrations_filters()["upcoming"]["domain"],
+                    ]
                 )
             )
         return values
@@ -59,7 +57,7 @@ class IncubatorWebinarPortal(CustomerPortal):
             "upcoming": {
                 "label": request.env._("Upcoming"),
                 "domain": [
-                    ("webinar_id.is_upcoming", "=", True),
+                    ("webinar_is_upcoming", "=", True),
                     ("state", "in", OPEN_REGISTRATION_STATES),
                 ],
                 # webinar_id: the webinars' order (latest first), reversed
@@ -67,7 +65,7 @@ class IncubatorWebinarPortal(CustomerPortal):
             },
             "past": {
                 "label": request.env._("Past"),
-                "domain": [("webinar_id.is_upcoming", "=", False)],
+                "domain": [("webinar_is_upcoming", "=", False)],
                 "order": "webinar_id, id desc",
             },
             "all": {
@@ -104,9 +102,8 @@ class IncubatorWebinarPortal(CustomerPortal):
                 searchbar_filters[filterby]["domain"],
             ]
         )
-        # sudo: the domain is narrowed to the caller's own registrations
-        registrations_env_sudo = request.env["incubator.webinar.registration"].sudo()
-        registration_count = registrations_env_sudo.search_count(domain)
+        Registration = request.env["incubator.webinar.registration"]
+        registration_count = Registration.search_count(domain)
         pager = portal_pager(
             url="/my/webinars",
             url_args={"filterby": filterby},
@@ -114,31 +111,18 @@ class IncubatorWebinarPortal(CustomerPortal):
             page=page,
             step=self._items_per_page,
         )
-        registrations_sudo = registrations_env_sudo.search(
+        registrations = Registration.search(
             domain,
             order=searchbar_filters[filterby]["order"],
             limit=self._items_per_page,
             offset=pager["offset"],
         )
-        webinars_sudo = registrations_sudo.webinar_id
-        # everything the rows show, one query per field for the whole page
-        webinars_sudo.mapped("name")
-        webinars_sudo.speaker_id.mapped("name")
-        public_webinar_ids = set(
-            webinars_sudo.filtered_domain(
-                [
-                    ("is_published", "=", True),
-                    ("state", "in", ("published", "done")),
-                ]
-            ).ids
-        )
         values.update(
             {
                 "page_name": "incubator_webinars",
                 "default_url": "/my/webinars",
-                "registrations": registrations_sudo,
+                "registrations": registrations,
                 "registration_count": registration_count,
-                "public_webinar_ids": public_webinar_ids,
                 "pager": pager,
                 "searchbar_filters": searchbar_filters,
                 "filterby": filterby,
@@ -162,22 +146,18 @@ class IncubatorWebinarPortal(CustomerPortal):
         if not registration_id:
             raise NotFound()
         partner = request.env.user.partner_id
-        # sudo: narrowed to one registration of the caller; somebody else's
+        # as the caller, narrowed to their own: somebody else's registration
         # answers 404 as an unknown one does
-        registration_sudo = (
-            request.env["incubator.webinar.registration"]
-            .sudo()
-            .search(
-                expression.AND(
-                    [
-                        [("id", "=", registration_id)],
-                        self._get_my_webinar_registrations_domain(partner),
-                    ]
-                ),
-                limit=1,
-            )
+        registration = request.env["incubator.webinar.registration"].search(
+            expression.AND(
+                [
+                    [("id", "=", registration_id)],
+                    self._get_my_webinar_registrations_domain(partner),
+                ]
+            ),
+            limit=1,
         )
-        if not registration_sudo:
+        if not registration:
             raise NotFound()
         error = None
         try:
@@ -185,7 +165,7 @@ class IncubatorWebinarPortal(CustomerPortal):
                 # as the caller: the model checks it is their own registration
                 # and that the webinar has not started, frees the seat,
                 # promotes the waiting list and e-mails
-                registration_sudo.with_env(request.env).action_cancel()
+                registration.action_cancel()
         except (UserError, AccessError) as exc:
             error = exc.args[0]
         else:

@@ -6,8 +6,14 @@ import pytz
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
-from odoo.tools import create_index, email_normalize, html2plaintext, is_html_empty
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import (
+    clean_context,
+    create_index,
+    email_normalize,
+    html2plaintext,
+    is_html_empty,
+)
 from odoo.tools.mail import single_email_re
 
 try:
@@ -92,7 +98,8 @@ class IncubatorWebinar(models.Model):
     videocall_location = fields.Char(
         string="Meeting URL",
         groups="incubator_community.group_incubator_user",
-        help="Link of the video call: sent to the people holding a seat only.",
+        help="Link of the video call: sent to the people holding a seat only (the "
+        "calendar entry is private to its organiser and attendees).",
     )
     alarm_ids = fields.Many2many(
         "calendar.alarm",
@@ -208,15 +215,20 @@ class IncubatorWebinar(models.Model):
     seats_available = fields.Integer(
         string="Seats Left", compute="_compute_registration_stats"
     )
+    # how many came or registered: the programme's business (the pages show
+    # the seats left and whether there is a waiting list only)
     waiting_count = fields.Integer(
         string="Waiting List", compute="_compute_registration_stats"
     )
     attended_count = fields.Integer(
-        string="Attended", compute="_compute_registration_stats"
+        string="Attended",
+        compute="_compute_registration_stats",
+        groups="base.group_user",
     )
     registration_count = fields.Integer(
         string="Active Registrations",
         compute="_compute_registration_stats",
+        groups="base.group_user",
         help="Registrations that are not cancelled.",
     )
     recap_takeaways = fields.Html(
@@ -312,6 +324,31 @@ class IncubatorWebinar(models.Model):
         local = tz.localize(datetime.combine(day, time(12, 30)))
         start = local.astimezone(pytz.utc).replace(tzinfo=None)
         return start, start + timedelta(hours=1)
+
+    @api.model
+    def _complete_schedule_vals(self, vals):
+        """Give the values of a new webinar a start, a stop and a duration
+        that agree, whichever of them were given (as calendar.event does: a
+        stop given sets the duration, else the duration sets the stop)."""
+        context = self.env.context
+        start = vals.get("start") or context.get("default_start")
+        start = (
+            fields.Datetime.to_datetime(start)
+            if start
+            else self._default_start_stop()[0]
+        )
+        vals["start"] = start
+        stop = vals.get("stop")
+        if not stop and "duration" not in vals:
+            stop = context.get("default_stop")
+        if stop:
+            stop = fields.Datetime.to_datetime(stop)
+            vals["stop"] = stop
+            vals.setdefault("duration", round((stop - start).total_seconds() / 3600, 2))
+        else:
+            duration = vals.get("duration") or context.get("default_duration") or 1.0
+            vals["duration"] = duration
+            vals["stop"] = start + timedelta(minutes=round(duration * 60))
 
     @api.model
     def _default_alarms(self):
@@ -418,6 +455,15 @@ class IncubatorWebinar(models.Model):
         now = fields.Datetime.now()
         return [("stop", ">=" if upcoming else "<", now)]
 
+    @api.depends_context("uid")
+    def _compute_can_publish(self):
+        # the website's publish toggle: the programme staff's
+        can_publish = self.env.user.has_group(
+            "incubator_community.group_incubator_user"
+        )
+        for webinar in self:
+            webinar.can_publish = can_publish
+
     @api.depends("name", "seo_name")
     @api.depends_context("lang")
     def _compute_website_url(self):
@@ -492,6 +538,9 @@ class IncubatorWebinar(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            # every webinar gets a calendar entry of its own (never another's)
+            vals.pop("calendar_event_id", None)
+            self._complete_schedule_vals(vals)
             if vals.get("is_published") and vals.get("state", "draft") == "draft":
                 vals["state"] = "published"
         webinars = super().create(vals_list)
@@ -500,6 +549,25 @@ class IncubatorWebinar(models.Model):
         return webinars
 
     def write(self, vals):
+        if "calendar_event_id" in vals and self.filtered(
+            lambda w: (
+                w.sudo().calendar_event_id
+                and w.sudo().calendar_event_id.id != vals["calendar_event_id"]
+            )
+        ):
+            raise UserError(
+                self.env._(
+                    "A webinar keeps its own calendar entry: it cannot be linked "
+                    "to another one."
+                )
+            )
+        if "partner_ids" in vals or "attendee_ids" in vals:
+            # the attendees follow the registrations: never edited by hand
+            vals = {
+                fname: value
+                for fname, value in vals.items()
+                if fname not in ("partner_ids", "attendee_ids")
+            }
         if vals.get("is_published") and "state" not in vals:
             drafts = self.filtered(lambda w: w.state == "draft")
             if drafts:
@@ -514,6 +582,7 @@ class IncubatorWebinar(models.Model):
             self._check_can_publish()
         synced = [fname for fname in CALENDAR_SYNCED_FIELDS if fname in vals]
         if {"start", "stop", "duration"} & set(synced):
+            # one moves the others: the entry gets the three
             synced = list(dict.fromkeys([*synced, "start", "stop", "duration"]))
         if synced:
             self._sync_calendar_event(synced)
@@ -568,17 +637,21 @@ class IncubatorWebinar(models.Model):
     def action_publish(self):
         """Publish on the website (a draft becomes published: open for
         registration)."""
+        self._check_staff()
         self._check_not_cancelled()
         self.write({"is_published": True})
         return True
 
     def action_unpublish(self):
+        """Hide from the website (registration stays as it is)."""
+        self._check_staff()
         self.write({"is_published": False})
         return True
 
     def action_draft(self):
         """Back to draft (unpublished, closed for registration). Registrations
         are kept."""
+        self._check_staff()
         if self.filtered(lambda w: w.state == "done"):
             raise UserError(
                 self.env._("A webinar that took place is reopened, not set to draft.")
@@ -589,6 +662,7 @@ class IncubatorWebinar(models.Model):
     def action_cancel(self):
         """Cancel webinars: every open registration is cancelled and its person
         told by e-mail."""
+        self._check_staff()
         if self.filtered(lambda w: w.state == "done"):
             raise UserError(
                 self.env._(
@@ -613,6 +687,7 @@ class IncubatorWebinar(models.Model):
         """The webinar took place: state done and gifts of time written in the
         ledger (idempotent: closing again writes only what is missing and
         reverses what is no longer due). Sends the recap if there is one."""
+        self._check_staff()
         now = fields.Datetime.now()
         for webinar in self:
             if webinar.state not in ("published", "done"):
@@ -637,18 +712,23 @@ class IncubatorWebinar(models.Model):
     def action_reopen(self):
         """Done -> published, to correct the attendance; closing again
         reconciles the gifts."""
+        self._check_staff()
         if self.filtered(lambda w: w.state != "done"):
             raise UserError(self.env._("Only a webinar that is done can be reopened."))
         self.write({"state": "published"})
         return True
 
     def action_send_recap(self):
-        """Send the recap e-mail now (once per webinar)."""
+        """Send the recap e-mail now (once per webinar: a webinar whose recap
+        was sent is skipped)."""
+        self._check_staff()
         self.filtered(lambda w: w.state == "done" and not w.recap_sent)._send_recap()
         return True
 
     def action_view_registrations(self):
+        """The registrations of the webinar (backend)."""
         self.ensure_one()
+        self._check_staff("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "incubator_community.incubator_webinar_registration_action"
         )
@@ -657,7 +737,9 @@ class IncubatorWebinar(models.Model):
         return action
 
     def action_view_contributions(self):
+        """The gifts of time the webinar wrote in the ledger (backend)."""
         self.ensure_one()
+        self._check_staff("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "incubator_community.incubator_contribution_action"
         )
@@ -666,7 +748,9 @@ class IncubatorWebinar(models.Model):
         return action
 
     def action_open_calendar_event(self):
+        """The calendar entry of the webinar (backend)."""
         self.ensure_one()
+        self._check_staff("read")
         return {
             "type": "ir.actions.act_window",
             "res_model": "calendar.event",
@@ -682,20 +766,23 @@ class IncubatorWebinar(models.Model):
     # NB: the contract named this method ``_register``, but ``_register`` is an
     # attribute reserved by the ORM (registry visibility flag, False on every
     # registry class): a method of that name is shadowed and cannot be called.
-    def _register_partner(self, partner):
+    def _register_partner(self, partner, visitor_values=None):
         """Register ``partner``: a seat if one is free, else the waiting list.
 
         Idempotent: an existing registration that is not cancelled is returned
         unchanged; a cancelled one is reopened (new place at the end of the
         queue).
 
+        :param visitor_values: what a visitor typed (``visitor_name``,
+            ``visitor_email``), kept on the registration
         :return: the registration (same env as self)
         :raise UserError: if the webinar is not open for registration
         """
         self.ensure_one()
         self._check_open_for_registration()
         partner.ensure_one()
-        if partner == self.speaker_id:
+        webinar = self.sudo()
+        if partner == webinar.speaker_id:
             raise UserError(
                 self.env._("You are the speaker of this webinar: no need to register.")
             )
@@ -709,16 +796,25 @@ class IncubatorWebinar(models.Model):
         if existing:
             # a cancelled registration is reopened at the end of the queue
             existing.write(
-                {"state": "waiting", "waiting_since": now, "date_cancelled": False}
+                {
+                    "state": "waiting",
+                    "waiting_since": now,
+                    "date_cancelled": False,
+                    **(visitor_values or {}),
+                }
             )
             existing._take_seats()
-            self._sync_calendar_attendees()
+            webinar._sync_calendar_attendees()
             existing._send_state_mail()
             registration = existing
         else:
             # create() takes a seat when one is free, syncs and e-mails
             registration = Registration.sudo().create(
-                {"webinar_id": self.id, "partner_id": partner.id}
+                {
+                    "webinar_id": self.id,
+                    "partner_id": partner.id,
+                    **(visitor_values or {}),
+                }
             )
         return registration.with_env(Registration.env)
 
@@ -727,6 +823,12 @@ class IncubatorWebinar(models.Model):
         active contact with that e-mail, or a new contact is created (an
         existing contact is never modified). Then :meth:`_register_partner`.
 
+        Nothing tells the visitor whose address they typed: the speaker's
+        address registers nobody (the speaker needs no seat) and answers as
+        any other; the contact found only gets the mails of the registration.
+
+        :return: the registration, or an empty recordset (the speaker's
+            address); in the caller's env, which may not read it
         :raise UserError: bad e-mail or name, or webinar not open
         """
         self.ensure_one()
@@ -750,11 +852,15 @@ class IncubatorWebinar(models.Model):
         partner = Partner.search(
             [("email_normalized", "=", normalized)], order="id", limit=1
         )
+        if partner and partner == self.sudo().speaker_id:
+            return self.env["incubator.webinar.registration"]
         if not partner:
             partner = Partner.create(
                 {"name": name, "email": normalized, "lang": self._visitor_lang()}
             )
-        return self._register_partner(partner)
+        return self._register_partner(
+            partner, visitor_values={"visitor_name": name, "visitor_email": email}
+        )
 
     def _get_public_ics(self):
         """The .ics of the webinar for anybody: no attendee, no organiser
@@ -814,13 +920,28 @@ class IncubatorWebinar(models.Model):
         if partner == webinar.speaker_id:
             raise UserError(self.env._("You cannot ask yourself for coaching."))
         message = (message or "").strip()
+        name = self.env._("Coaching after the webinar %s", webinar.name)
+        HelpRequest = self.env["incubator.help.request"].sudo()
+        # throttle: one request a day per member and webinar, the speaker is
+        # notified once (a member sending the form in a loop floods nobody)
+        recent = HelpRequest.search(
+            [
+                ("requester_id", "=", partner.id),
+                ("addressed_to_id", "=", webinar.speaker_id.id),
+                ("name", "=", name),
+                ("create_date", ">=", fields.Datetime.now() - timedelta(days=1)),
+            ],
+            limit=1,
+        )
+        if recent:
+            return recent.with_env(self.env["incubator.help.request"].env)
         # sudo: the requester may be a portal user; the values are set here
         request = (
             self.env["incubator.help.request"]
             .sudo()
             .create(
                 {
-                    "name": self.env._("Coaching after the webinar %s", webinar.name),
+                    "name": name,
                     "description": message or False,
                     "requester_id": partner.id,
                     "addressed_to_id": webinar.speaker_id.id,
@@ -860,23 +981,26 @@ class IncubatorWebinar(models.Model):
         }
 
     def _create_calendar_events(self):
-        """Give each webinar its calendar entry: public, busy, the speaker as
-        its first attendee, linked back to the webinar; calendar's invitation
-        is queued (calendar sends it at once otherwise)."""
+        """Give each webinar its calendar entry, linked back to it: private
+        (only its organiser and attendees read its title, attendees and video
+        call link in the Calendar app; the staff read them on the webinar),
+        busy, the speaker as its first attendee. Calendar's invitation is
+        queued (calendar sends it at once otherwise)."""
         if not self:
             return
         webinars = self.sudo()
         model_id = self.env["ir.model"]._get_id(self._name)
+        # clean_context: the defaults meant for the webinar are not the event's
         events = (
             self.env["calendar.event"]
             .sudo()
-            .with_context(no_mail_to_attendees=True)
+            .with_context(clean_context(self.env.context), no_mail_to_attendees=True)
             .create(
                 [
                     {
                         **webinar._prepare_calendar_event_values(),
                         "partner_ids": [Command.set(webinar.speaker_id.ids)],
-                        "privacy": "public",
+                        "privacy": "private",
                         "show_as": "busy",
                         "res_model_id": model_id,
                         "res_id": webinar.id,
@@ -902,6 +1026,16 @@ class IncubatorWebinar(models.Model):
             if values:
                 # calendar e-mails the attendees at once: ours are queued
                 event.with_context(no_mail_to_attendees=True).write(values)
+
+    def _check_staff(self, operation="write"):
+        """Refuse anybody but the programme staff, and the webinars they may
+        not ``operation`` (record rules, companies), whatever the context:
+        every action of a webinar is reachable through RPC by any user."""
+        if not self.env.user.has_group("incubator_community.group_incubator_user"):
+            raise AccessError(
+                self.env._("Only the programme staff can manage peer webinars.")
+            )
+        self.check_access(operation)
 
     def _check_open_for_registration(self):
         self.ensure_one()
@@ -1110,24 +1244,13 @@ class IncubatorWebinar(models.Model):
 
     def _sync_gifts(self):
         """Reconcile the ledger with the attendance: create the missing
-        confirmed entries, reverse those no longer due. Never counts twice."""
+        confirmed entries, reverse those no longer due. Never counts twice,
+        whatever reversals a manager made meanwhile (see :meth:`_get_live_gifts`).
+        """
         Contribution = self.env["incubator.contribution"].sudo()
         webinars = self.sudo()
         desired = webinars._get_desired_gifts()
-        existing = Contribution.search(
-            [
-                ("source_ref", "in", [f"{self._name},{w.id}" for w in webinars]),
-                ("state", "=", "confirmed"),
-                ("reversed_id", "=", False),
-            ]
-        )
-        # net entries: confirmed, not a reversal, not reversed
-        existing = existing.filtered(
-            lambda c: not c.reversal_ids.filtered(lambda r: r.state == "confirmed")
-        )
-        by_webinar = {}
-        for entry in existing:
-            by_webinar.setdefault(entry.source_ref.id, []).append(entry)
+        live = webinars._get_live_gifts()
         to_create = []
         to_reverse = Contribution
         for webinar in webinars:
@@ -1135,16 +1258,16 @@ class IncubatorWebinar(models.Model):
                 webinar.with_context(tz=WEBINAR_TZ), webinar.start
             )
             date = min(local_date, fields.Date.context_today(webinar))
-            entries = list(by_webinar.get(webinar.id, []))
+            entries = list(live.get(webinar, {}).items())
             for giver, receiver, kind, hours in desired[webinar]:
                 match = next(
                     (
-                        e
-                        for e in entries
-                        if e.giver_id == giver
-                        and e.receiver_id == receiver
-                        and e.kind_id == kind
-                        and round(e.hours, 2) == hours
+                        (entry, tail)
+                        for entry, tail in entries
+                        if entry.giver_id == giver
+                        and entry.receiver_id == receiver
+                        and entry.kind_id == kind
+                        and round(entry.hours, 2) == hours
                     ),
                     None,
                 )
@@ -1164,8 +1287,9 @@ class IncubatorWebinar(models.Model):
                         "company_id": webinar.company_id.id,
                     }
                 )
-            for entry in entries:
-                to_reverse |= entry
+            # no longer due: reversing the last entry of its chain cancels it
+            for __, tail in entries:
+                to_reverse |= tail
         if to_reverse:
             to_reverse.action_reverse(
                 self.env._(
@@ -1174,3 +1298,50 @@ class IncubatorWebinar(models.Model):
             )
         if to_create:
             Contribution.create(to_create)
+
+    def _get_live_gifts(self):
+        """The gifts of these webinars that count in the ledger today.
+
+        A gift is a confirmed entry whose source is the webinar; a manager may
+        have reversed it, and reversed the reversal, and so on: each entry has
+        at most one confirmed reversal, so the entries form a chain, and the
+        gift counts when the chain has an odd number of entries (the gift,
+        then pairs that cancel out).
+
+        :return: {webinar: {gift: last entry of its chain}} for the gifts that
+            count (reversing that last entry makes the gift count no more)
+        """
+        Contribution = self.env["incubator.contribution"].sudo()
+        gifts = Contribution.search(
+            [
+                ("source_ref", "in", [f"{self._name},{w.id}" for w in self]),
+                ("state", "=", "confirmed"),
+                ("reversed_id", "=", False),
+            ]
+        )
+        # the chains, one level (one query) at a time
+        tails = {gift: gift for gift in gifts}
+        lengths = dict.fromkeys(gifts, 1)
+        current = {gift: gift for gift in gifts}  # gift -> last entry so far
+        while current:
+            reversals = Contribution.search(
+                [
+                    ("reversed_id", "in", [e.id for e in current.values()]),
+                    ("state", "=", "confirmed"),
+                ]
+            )
+            reversal_of = {r.reversed_id: r for r in reversals}
+            current = {
+                gift: reversal_of[entry]
+                for gift, entry in current.items()
+                if entry in reversal_of
+            }
+            for gift, entry in current.items():
+                tails[gift] = entry
+                lengths[gift] += 1
+        live = {}
+        for gift in gifts:
+            if lengths[gift] % 2:
+                webinar = self.browse(gift.source_ref.id)
+                live.setdefault(webinar, {})[gift] = tails[gift]
+        return live

@@ -45,12 +45,15 @@ class IncubatorWebinarRegistration(models.Model):
     _order = "webinar_id, id"
     _check_company_auto = True
 
+    # auto_join: a member filters their own registrations by the dates of
+    # webinars they may no longer read (set back to draft, cancelled)
     webinar_id = fields.Many2one(
         "incubator.webinar",
         required=True,
         ondelete="cascade",
         index=True,
         tracking=True,
+        auto_join=True,
     )
     partner_id = fields.Many2one(
         "res.partner",
@@ -62,6 +65,24 @@ class IncubatorWebinarRegistration(models.Model):
     )
     name = fields.Char(related="partner_id.name", string="Name")
     email = fields.Char(related="partner_id.email", string="E-mail")
+    # what a visitor typed in the form: the contact their e-mail matched is
+    # used for the mails and the ledger only, and never shown to the visitor;
+    # the staff see what was typed
+    visitor_name = fields.Char(
+        string="Name Typed",
+        readonly=True,
+        copy=False,
+        groups="incubator_community.group_incubator_user",
+        help="The name the visitor typed on the website, when they registered "
+        "without logging in.",
+    )
+    visitor_email = fields.Char(
+        string="E-mail Typed",
+        readonly=True,
+        copy=False,
+        groups="incubator_community.group_incubator_user",
+        help="The e-mail address the visitor typed on the website.",
+    )
     state = fields.Selection(
         [
             ("confirmed", "Confirmed"),
@@ -91,9 +112,26 @@ class IncubatorWebinarRegistration(models.Model):
         help="Place in the queue of the waiting list.",
     )
     date_cancelled = fields.Datetime(string="Cancelled On", copy=False, readonly=True)
+    # what /my/webinars shows of the webinar, which the member may no longer
+    # read once it is set back to draft or cancelled (related: read as
+    # superuser)
+    webinar_name = fields.Char(related="webinar_id.name", string="Webinar Title")
     webinar_start = fields.Datetime(related="webinar_id.start", string="Webinar Date")
+    webinar_stop = fields.Datetime(related="webinar_id.stop", string="Webinar End")
     webinar_state = fields.Selection(
         related="webinar_id.state", string="Webinar Status"
+    )
+    webinar_speaker_name = fields.Char(
+        related="webinar_id.speaker_name", string="Speaker Name"
+    )
+    webinar_is_upcoming = fields.Boolean(
+        related="webinar_id.is_upcoming", string="Upcoming Webinar"
+    )
+    webinar_url = fields.Char(
+        string="Webinar Page",
+        compute="_compute_webinar_url",
+        compute_sudo=True,
+        help="Public page of the webinar, while it is on the website.",
     )
     speaker_id = fields.Many2one(related="webinar_id.speaker_id")
     company_id = fields.Many2one(
@@ -153,6 +191,16 @@ class IncubatorWebinarRegistration(models.Model):
     def _compute_access_url(self):
         for registration in self:
             registration.access_url = "/my/webinars"
+
+    @api.depends("webinar_id.is_published", "webinar_id.state")
+    def _compute_webinar_url(self):
+        for registration in self:
+            webinar = registration.webinar_id
+            registration.webinar_url = (
+                webinar.website_url
+                if webinar.is_published and webinar.state in ("published", "done")
+                else False
+            )
 
     @api.depends("state", "webinar_id.videocall_location", "webinar_id.stop")
     def _compute_videocall_url(self):
@@ -230,6 +278,14 @@ class IncubatorWebinarRegistration(models.Model):
         backend, the cancellation, the token link), a registration only moves
         along the transitions of :meth:`_check_state_transition`, and a seat
         it frees goes to the waiting list in the same transaction."""
+        for fname in ("webinar_id", "partner_id"):
+            if fname in vals and self.filtered(lambda r, f=fname: r[f].id != vals[f]):
+                raise UserError(
+                    self.env._(
+                        "A registration stays with its webinar and its person: "
+                        "cancel it and register again instead."
+                    )
+                )
         if "state" in vals:
             vals = dict(vals)
             self._check_state_transition(vals)
@@ -246,11 +302,14 @@ class IncubatorWebinarRegistration(models.Model):
     # ------------------------------------------------------------------
 
     def action_cancel(self):
-        """Cancel registrations: the person themself (before the webinar
-        starts) or the programme staff. The seat goes to the waiting list and
-        the person is e-mailed."""
+        """Cancel registrations: the person themself (their own, before the
+        webinar starts) or the programme staff. The seat goes to the waiting
+        list and the person is e-mailed (once: a cancelled registration is
+        left as it is)."""
         is_staff = self.env.user.has_group("incubator_community.group_incubator_user")
-        if not is_staff:
+        if is_staff:
+            self.check_access("write")
+        else:
             # a registration the caller cannot read answers as an unknown one
             self.check_access("read")
             partner = self.env.user.partner_id
@@ -274,22 +333,64 @@ class IncubatorWebinarRegistration(models.Model):
         self._mark_attendance("absent")
         return True
 
+    def get_portal_url(
+        self,
+        suffix=None,
+        report_type=None,
+        download=None,
+        query_string=None,
+        anchor=None,
+    ):
+        """The portal page of the registration, without its access token: the
+        token is for the links of the e-mails only (built as superuser by
+        :meth:`_get_cancel_url`), never handed out through RPC."""
+        self.ensure_one()
+        self.check_access("read")
+        params = [
+            f"report_type={report_type}" if report_type else "",
+            "download=true" if download else "",
+            (query_string or "").lstrip("&?"),
+        ]
+        query = "&".join(param for param in params if param)
+        return "".join(
+            (
+                self.access_url,
+                suffix or "",
+                f"?{query}" if query else "",
+                f"#{anchor}" if anchor else "",
+            )
+        )
+
     # ------------------------------------------------------------------
     # Token links (the e-mails)
     # ------------------------------------------------------------------
 
-    def _check_access_token(self, token):
-        """Whether ``token`` is the access token of this registration
-        (constant-time comparison; anything but an ASCII string is wrong)."""
-        self.ensure_one()
-        token_sudo = self.sudo().access_token
-        return bool(
-            token
+    @api.model
+    def _get_by_access_token(self, registration_id, token):
+        """The registration ``registration_id`` if ``token`` is its access
+        token, as superuser; else an empty recordset (unknown id and wrong
+        token alike). The comparison takes constant time; anything but a
+        non-empty ASCII string is wrong (``consteq`` raises on others)."""
+        Registration = self.sudo()
+        if not (
+            isinstance(registration_id, int)
+            and not isinstance(registration_id, bool)
+            and registration_id > 0
             and isinstance(token, str)
-            and token.isascii()  # consteq() raises TypeError on anything else
-            and token_sudo
-            and consteq(token, token_sudo)
-        )
+            and token
+            and token.isascii()
+        ):
+            return Registration.browse()
+        # sudo: the token, checked here, proves the caller received the
+        # registration's e-mails
+        registration_sudo = Registration.browse(registration_id).exists()
+        if (
+            registration_sudo
+            and registration_sudo.access_token
+            and consteq(token, registration_sudo.access_token)
+        ):
+            return registration_sudo
+        return Registration.browse()
 
     def _cancel_with_token(self, token):
         """Self-cancellation from the link of the e-mails.
@@ -299,10 +400,9 @@ class IncubatorWebinarRegistration(models.Model):
         :raise UserError: when the registration cannot be cancelled any more
         """
         self.ensure_one()
-        if not self._check_access_token(token):
+        registration_sudo = self._get_by_access_token(self.id, token)
+        if not registration_sudo:
             return False
-        # sudo: the token proves the caller received the registration's e-mail
-        registration_sudo = self.sudo()
         registration_sudo._check_cancellable(before_start=True)
         registration_sudo._do_cancel()
         return True
@@ -393,6 +493,7 @@ class IncubatorWebinarRegistration(models.Model):
             raise AccessError(
                 self.env._("Only the programme staff can mark the attendance.")
             )
+        self.check_access("write")
         now = fields.Datetime.now()
         for registration in self:
             if registration.state not in SEAT_STATES:

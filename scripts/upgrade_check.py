@@ -7,12 +7,16 @@ the upgrade (see scripts/upgrade_check, which runs both).
 
 ``fill`` creates a small community through the public methods of the version
 installed (contacts, projects, confirmed, waiting, cancelled and reversed gifts
-of time, a help request carried to its end, an exemption), then writes a
-snapshot: every row of every table of the module, the module's columns of the
-contacts, and the balances. ``check`` reads the same after the upgrade and
-fails when a row is missing, a value changed, or the ledger no longer adds up.
-Columns that only the new version has are allowed; columns it dropped are
-reported.
+of time, a help request carried to its end, an exemption; when the version has
+peer webinars: published ones, one with a waiting list, one done with its
+gifts, a draft and a cancelled one, registrations in every state), then writes
+a snapshot: every row of every table of the module, the module's columns of
+the contacts, the balances, and what each webinar is made of (title, start,
+stop, speaker, video call link, reminders, calendar attendees, registrations,
+gifts, website URL). ``check`` reads the same after the upgrade and fails when
+a row is missing, a value changed, the ledger no longer adds up, a webinar
+lost any of these, or its calendar entry no longer matches it. Columns that
+only the new version has are allowed; columns it dropped are reported.
 """
 
 import argparse
@@ -22,7 +26,7 @@ import sys
 from datetime import date, timedelta
 
 import odoo
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, fields
 from odoo.modules.registry import Registry
 
 MODULE = "incubator_community"
@@ -133,7 +137,121 @@ def fill(env, seed=7):
             "date_end": date.today() + timedelta(days=60),
         }
     )
+    if "incubator.webinar" in env:
+        fill_webinars(env, partners, projects, skill_type)
     env.flush_all()
+
+
+def fill_webinars(env, partners, projects, skill_type):
+    """Peer webinars through the public methods of the installed version:
+    published and upcoming (one full, with a waiting list and a cancelled
+    registration), one done with its gifts (attended, absent, cancelled), a
+    draft, a cancelled one; a video call link, reminders of their own."""
+    Webinar = env["incubator.webinar"]
+    now = fields.Datetime.now().replace(microsecond=0)
+    alarm = env.ref("calendar.alarm_notif_2", raise_if_not_found=False)
+
+    def webinar(n, days, capacity, speaker, **vals):
+        start = now + timedelta(days=days)
+        return Webinar.create(
+            {
+                "name": f"Upgrade webinar {n}",
+                "subtitle": f"Webinar {n} of the upgrade check",
+                "speaker_id": speaker.id,
+                "project_id": projects[n % len(projects)].id,
+                "skill_ids": [(6, 0, skill_type.skill_ids[:2].ids)],
+                "start": start,
+                "stop": start + timedelta(hours=1, minutes=30 * (n % 2)),
+                "capacity": capacity,
+                "videocall_location": f"https://meet.upgrade.example/room-{n}",
+                **vals,
+            }
+        )
+
+    # full, with a waiting list: 2 seats, 4 people, one cancels
+    full = webinar(1, 10, 2, partners[24], color=3)
+    if alarm:
+        full.alarm_ids = [(4, alarm.id)]
+    full.action_publish()
+    regs = [full._register_partner(p) for p in partners[3:7]]
+    regs[0].action_cancel()
+    # published, seats left
+    open_ = webinar(2, 20, 10, partners[25])
+    open_.action_publish()
+    for partner in partners[7:9]:
+        open_._register_partner(partner)
+    # done, with its gifts: attended, absent, cancelled
+    done = webinar(3, 5, 10, partners[26], preparation_hours=1.5)
+    done.recap_takeaways = "<p>What the upgrade check learnt.</p>"
+    done.action_publish()
+    regs = [done._register_partner(p) for p in partners[9:14]]
+    regs[4].action_cancel()
+    past = now - timedelta(days=3)
+    done.write({"start": past, "stop": past + timedelta(hours=1)})
+    regs[0].action_mark_attended()
+    regs[1].action_mark_attended()
+    regs[2].action_mark_attended()
+    regs[3].action_mark_absent()
+    done.action_close()
+    # a draft, and a cancelled one with its registration cancelled
+    webinar(4, 30, 10, partners[24])
+    cancelled = webinar(5, 40, 10, partners[25])
+    cancelled.action_publish()
+    cancelled._register_partner(partners[14])
+    cancelled.action_cancel()
+
+
+def webinar_facts(env):
+    """What each webinar is made of, read through the ORM of the version
+    installed (the fields are the webinar's own, or its calendar entry's
+    through delegation before 18.0.3.0.0)."""
+    if "incubator.webinar" not in env:
+        return {}
+    facts = {}
+    webinars = env["incubator.webinar"].with_context(active_test=False).search([])
+    registrations = env["incubator.webinar.registration"].search(
+        [("webinar_id", "in", webinars.ids)]
+    )
+    gifts = env["incubator.contribution"].search(
+        [("source_ref", "in", [f"incubator.webinar,{w.id}" for w in webinars])]
+    )
+    for w in webinars:
+        event = w.calendar_event_id
+        facts[str(w.id)] = {
+            "title": w.name,
+            "start": str(w.start),
+            "stop": str(w.stop),
+            "duration": w.duration,
+            "speaker": w.speaker_id.id,
+            "organiser": w.user_id.id,
+            "video_link": w.videocall_location,
+            "reminders": sorted(w.alarm_ids.ids),
+            "state": w.state,
+            "is_published": w.is_published,
+            "website_url": w.website_url,
+            "calendar_entry": event.id,
+            "entry": [
+                event.name,
+                str(event.start),
+                str(event.stop),
+                event.videocall_location,
+                event.user_id.id,
+                sorted(event.alarm_ids.ids),
+            ],
+            "attendees": sorted([a.partner_id.id, a.state] for a in event.attendee_ids),
+            "attendee_partners": sorted(event.partner_ids.ids),
+            "registrations": sorted(
+                [r.id, r.partner_id.id, r.state, r.seat_number]
+                for r in registrations
+                if r.webinar_id == w
+            ),
+            "gifts": sorted(
+                [g.id, g.giver_id.id, g.receiver_id.id, g.hours, g.state]
+                for g in gifts
+                if g.source_ref.id == w.id
+            ),
+        }
+    return facts
 
 
 def snapshot(env):
@@ -185,6 +303,7 @@ def snapshot(env):
         "tables": tables,
         "ledger": {"confirmed": count, "hours": hours},
         "balance_total": balance_total,
+        "webinars": webinar_facts(env),
     }
 
 
@@ -210,6 +329,30 @@ def compare(before, after):
                     problems.append(
                         f"{table} #{rid}: {column} {value!r} -> {new[column]!r}"
                     )
+    for webinar_id, facts in before.get("webinars", {}).items():
+        new = after.get("webinars", {}).get(webinar_id)
+        if new is None:
+            problems.append(f"webinar #{webinar_id}: lost")
+            continue
+        for key, value in facts.items():
+            if new.get(key) != value:
+                problems.append(
+                    f"webinar #{webinar_id}: {key} {value!r} -> {new.get(key)!r}"
+                )
+        # its calendar entry still matches it
+        webinar_values = [
+            new["title"],
+            new["start"],
+            new["stop"],
+            new["video_link"],
+            new["organiser"],
+            new["reminders"],
+        ]
+        if new["entry"] != webinar_values:
+            problems.append(
+                f"webinar #{webinar_id}: calendar entry {new['entry']!r} differs "
+                f"from the webinar {webinar_values!r}"
+            )
     if after["ledger"] != before["ledger"]:
         problems.append(f"ledger {before['ledger']} -> {after['ledger']}")
     if abs(after["balance_total"]) > 1e-6:
@@ -241,7 +384,8 @@ def main():
             print(
                 f"Filled: {rows} rows in {len(data['tables'])} tables, "
                 f"{data['ledger']['confirmed']} confirmed entries, "
-                f"{data['ledger']['hours']} hours"
+                f"{data['ledger']['hours']} hours, "
+                f"{len(data['webinars'])} webinars"
             )
             return 0
         with open(args.snapshot, encoding="utf-8") as handle:
@@ -256,11 +400,16 @@ def main():
             print(f"  {problem}")
         return 1
     rows = sum(len(rows) for rows in before["tables"].values())
+    webinars = before.get("webinars", {})
     print(
         f"Upgrade check passed: {rows} rows of {len(before['tables'])} tables "
         f"intact, ledger {after['ledger']['confirmed']} confirmed entries, "
         f"{after['ledger']['hours']} hours, balances sum to "
-        f"{after['balance_total']}"
+        f"{after['balance_total']}; {len(webinars)} webinars kept their title, "
+        f"start, stop, speaker, video link, reminders, "
+        f"{sum(len(w['attendees']) for w in webinars.values())} attendees, "
+        f"{sum(len(w['registrations']) for w in webinars.values())} registrations, "
+        f"{sum(len(w['gifts']) for w in webinars.values())} gifts and their URL"
     )
     return 0
 

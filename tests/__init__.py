@@ -17,6 +17,7 @@ from . import test_webinar_registration
 from . import test_webinar_concurrency
 from . import test_website_webinar
 from . import test_webinar_tours
+from . import test_webinar_security
 from . import test_coaching
 from . import test_coaching_report
 from . import test_coaching_portal

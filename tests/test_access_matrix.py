@@ -60,6 +60,7 @@ def _rows(public, portal_a, portal_b, staff, manager, accountant):
 # checks only (a real create or delete runs Odoo's own business logic)
 CORE_MODELS = {
     "account.analytic.line",
+    "calendar.event",
     "project.project",
     "res.company",
     "res.partner",
@@ -122,14 +123,13 @@ ORM_MATRIX = {
     "incubator.form.throttle": _rows(
         NOTHING, NOTHING, NOTHING, NOTHING, NOTHING, NOTHING,
     ),
-    # a is a draft webinar of A, b a published one of B. A webinar inherits
-    # its calendar entry (_inherits), whose record rule lets a portal user
-    # read only the entries they attend: B is the speaker of b, A attends
-    # neither (the public pages read webinars with sudo, once narrowed to
-    # the published ones)
+    # a is a draft webinar of A, b a published one of B. Issue 12: a webinar
+    # is linked to its calendar entry (no longer _inherits): everybody reads
+    # the published ones through the webinar's own rules (portal A and the
+    # accountant read b now), the staff read every webinar
     "incubator.webinar": _rows(
-        ("b", "", "", ""), NOTHING, ("b", "", "", ""),
-        STAFF_NO_UNLINK, EVERYTHING, NOTHING,
+        ("b", "", "", ""), ("b", "", "", ""), ("b", "", "", ""),
+        STAFF_NO_UNLINK, EVERYTHING, ("b", "", "", ""),
     ),
     "incubator.webinar.registration": _rows(
         NOTHING, ("a", "", "", ""), ("b", "", "", ""),
@@ -176,6 +176,15 @@ ORM_MATRIX = {
     ),
     "res.company": _rows(
         READ_ALL, READ_ALL, READ_ALL, READ_ALL, READ_ALL, READ_ALL,
+    ),
+    # the calendar entries of the webinars a and b (issue 12): private, so
+    # a portal user reads the entry they attend (A is the speaker of a, B of
+    # b), internal users read both (their title and link masked unless they
+    # attend) and may create entries of their own, but write or delete
+    # neither: only its organiser and attendees would (calendar's rules)
+    "calendar.event": _rows(
+        NOTHING, ("a", "", "", ""), ("b", "", "", ""),
+        ("ab", "", "ab", ""), ("ab", "", "ab", ""), ("ab", "", "ab", ""),
     ),
     # staff hold Odoo's contact creation rights (base.group_partner_manager)
     "res.partner": _rows(
@@ -458,6 +467,10 @@ class AccessMatrixCommon(IncubatorCoachingCommon):
             ),
             "res.company": (env.company, env.company),
             "res.partner": (cls.partner_a, cls.partner_b),
+            "calendar.event": (
+                webinar_a.calendar_event_id,
+                webinar_b.calendar_event_id,
+            ),
         }
 
         # a harmless value to write on each model
@@ -489,6 +502,7 @@ class AccessMatrixCommon(IncubatorCoachingCommon):
             "project.project": {"description": "<p>Rewritten</p>"},
             "res.company": {"website": "https://rewritten.example.com"},
             "res.partner": {"function": "Rewritten"},
+            "calendar.event": {"description": "<p>Rewritten</p>"},
         }
 
         # values of one more record on the side of A and of B (the models of
@@ -603,8 +617,7 @@ class TestAccessMatrixORM(AccessMatrixCommon):
         False on AccessError. Any other exception fails the test.
 
         Reading checks the access, finds the record with a search and reads
-        the model's own field (a webinar's name belongs to its calendar
-        entry, which portal and public users never read). Deleting works on
+        the field the model is written with. Deleting works on
         a fresh record like ``record`` (created as superuser), that nothing
         else refers to.
         """

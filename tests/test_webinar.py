@@ -24,8 +24,14 @@ class TestWebinar(WebinarCommon):
         )
 
     def _net_gifts(self, webinar):
-        """The ledger entries of the webinar that count: confirmed, neither a
-        reversal nor reversed, as (giver, receiver, kind, hours)."""
+        """The gifts of the webinar that count, as (giver, receiver, kind,
+        hours): confirmed entries of the webinar whose chain of confirmed
+        reversals (a reversal, its reversal...) has an even length."""
+
+        def chain_length(entry):
+            reversal = entry.reversal_ids.filtered(lambda r: r.state == "confirmed")
+            return 1 + (chain_length(reversal) if reversal else 0)
+
         entries = self.env["incubator.contribution"].search(
             [
                 ("source_ref", "=", f"incubator.webinar,{webinar.id}"),
@@ -33,7 +39,7 @@ class TestWebinar(WebinarCommon):
                 ("reversed_id", "=", False),
             ]
         )
-        entries = entries.filtered(lambda e: not e.reversal_ids)
+        entries = entries.filtered(lambda e: chain_length(e) % 2)
         return sorted(
             (e.giver_id.name, e.receiver_id.name, e.kind_id.code, e.hours)
             for e in entries
@@ -78,7 +84,15 @@ class TestWebinar(WebinarCommon):
         self.assertEqual(webinar.state, "draft")
         self.assertEqual(webinar.capacity, 30)
         self.assertEqual(webinar.preparation_hours, 2.0)
-        self.assertEqual(webinar.privacy, "public")
+        # the entry is private: only its organiser and attendees read it in
+        # the Calendar app (the video call link is for the seat holders)
+        self.assertEqual(event.privacy, "private")
+        self.assertEqual(event.show_as, "busy")
+        self.assertEqual(event.name, "Defaults")
+        self.assertEqual((event.start, event.stop), (webinar.start, webinar.stop))
+        self.assertEqual(event.duration, 1.0)
+        self.assertEqual(event.user_id, webinar.user_id)
+        self.assertEqual(event.alarm_ids, webinar.alarm_ids)
         self.assertIn(self.env.ref("calendar.alarm_notif_1"), webinar.alarm_ids)
         self.assertIn(
             self.env.ref("incubator_community.incubator_webinar_alarm_mail_1_day"),
@@ -311,3 +325,75 @@ class TestWebinar(WebinarCommon):
         self.assertEqual(copy.state, "draft")
         self.assertFalse(copy.registration_ids)
         self.assertEqual(copy.partner_ids, self.speaker)
+
+    def test_reversals_between_closings_never_count_twice(self):
+        """Closed, a gift reversed by a manager then the reversal reversed,
+        reopened and closed again: each gift counts once. Reversed only:
+        closing again gives it back once."""
+        p1, p2 = self.people[:2]
+        webinar = self._held_webinar(attended=p1 | p2)
+        webinar.action_close()
+        expected = self._net_gifts(webinar)
+        gift_p1 = self.env["incubator.contribution"].search(
+            [
+                ("source_ref", "=", f"incubator.webinar,{webinar.id}"),
+                ("receiver_id", "=", p1.id),
+            ]
+        )
+        Contribution = self.env["incubator.contribution"].with_user(self.user_manager)
+        reversal = Contribution.browse(gift_p1.id).action_reverse("Not there")
+        Contribution.browse(reversal.id).action_reverse("They were there after all")
+        # balances are net: received 2 hours, gave 1 back
+        self.assertEqual(p1.incubator_balance, -1.0)
+        count = len(self.env["incubator.contribution"].search([]))
+        for __ in range(2):
+            webinar.with_user(self.user_staff).action_reopen()
+            webinar.with_user(self.user_staff).action_close()
+        self.assertEqual(self._net_gifts(webinar), expected)
+        self.assertEqual(len(self.env["incubator.contribution"].search([])), count)
+        self.assertEqual(p1.incubator_balance, -1.0)
+        self.assertEqual(p2.incubator_balance, -1.0)
+        self.assertEqual(self.speaker.incubator_balance, 3.0)
+
+        # p1 was absent after all: the last entry of their chain is reversed
+        webinar.action_reopen()
+        webinar.registration_ids.filtered(
+            lambda r: r.partner_id == p1
+        ).action_mark_absent()
+        webinar.action_close()
+        self.assertEqual(p1.incubator_balance, 0.0)
+        # and attended again: one new gift, once
+        webinar.action_reopen()
+        webinar.registration_ids.filtered(
+            lambda r: r.partner_id == p1
+        ).action_mark_attended()
+        webinar.action_close()
+        webinar.action_close()
+        self.assertEqual(p1.incubator_balance, -1.0)
+
+        # a manager reverses p2's gift (and not the reversal): closing again
+        # gives the hour back, once
+        gift_p2 = self.env["incubator.contribution"].search(
+            [
+                ("source_ref", "=", f"incubator.webinar,{webinar.id}"),
+                ("receiver_id", "=", p2.id),
+            ]
+        )
+        Contribution.browse(gift_p2.id).action_reverse("Not there")
+        self.assertEqual(p2.incubator_balance, 0.0)
+        webinar.action_reopen()
+        webinar.action_close()
+        webinar.action_reopen()
+        webinar.action_close()
+        self.assertEqual(p2.incubator_balance, -1.0)
+        self.assertEqual(self._net_gifts(webinar), expected)
+        # the speaker gave 3 hours, p1 and p2 received 1 each: balances of
+        # +3, -1, -1 (the community holds the rest)
+        self.assertEqual(
+            [
+                self.speaker.incubator_balance,
+                p1.incubator_balance,
+                p2.incubator_balance,
+            ],
+            [3.0, -1.0, -1.0],
+        )

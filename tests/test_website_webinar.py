@@ -12,11 +12,12 @@ from .common import IncubatorCommon
 # SQL queries of one request, measured on Odoo 18.0 Community, identical with
 # 10 and 100 webinars and with 0 and 500 registrations: a query per card
 # would break them. Odoo's own /event listing runs 39 and an event page 25
-# (test_event_full); ours must stay at or below those.
-WEBINARS_QUERIES = 19
-WEBINARS_QUERIES_FILTERED = 19
-WEBINAR_PAGE_QUERIES = 16
-WEBINAR_PAGE_QUERIES_PORTAL = 21
+# (test_event_full); ours must stay at or below those. Issue 12 (pages read
+# as the visitor, names through related fields): 19, 19, 16, 21 before.
+WEBINARS_QUERIES = 16
+WEBINARS_QUERIES_FILTERED = 16
+WEBINAR_PAGE_QUERIES = 14
+WEBINAR_PAGE_QUERIES_PORTAL = 19
 ODOO_EVENTS_QUERIES = 39
 ODOO_EVENT_PAGE_QUERIES = 25
 
