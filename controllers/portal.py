@@ -232,7 +232,9 @@ class IncubatorPortal(CustomerPortal):
         """Values of /my/contributions: balance, history (paged), form."""
         values = self._prepare_portal_layout_values()
         partner = request.env.user.partner_id
-        my_projects = self._get_my_incubator_projects(partner)
+        # the caller's team's projects, with their balances (theirs only)
+        project_balances = request.env["incubator.project"]._get_team_balances()
+        my_projects = request.env["incubator.project"].browse(list(project_balances))
         searchbar_filters = self._get_contributions_searchbar_filters(
             partner, my_projects.ids
         )
@@ -274,6 +276,7 @@ class IncubatorPortal(CustomerPortal):
                 "default_url": "/my/contributions",
                 "partner": partner,
                 "my_projects": my_projects.filtered("active"),
+                "project_balances": project_balances,
                 "contributions": contributions,
                 "contribution_count": contribution_count,
                 "to_confirm_ids": to_confirm_ids,

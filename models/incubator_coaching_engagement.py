@@ -869,6 +869,15 @@ class IncubatorCoachingEngagement(models.Model):
             }
             if vals:
                 task_sudo.write(vals)
+        # the coach follows the coaching project and the task of their
+        # engagement: a coaching project is for invited employees only, so
+        # coaches log hours on their own clients' projects, no other
+        for engagement in started.filtered("task_id"):
+            coach = engagement.coach_user_id.partner_id
+            task_sudo = engagement.task_id.sudo()
+            for record in (task_sudo.project_id, task_sudo):
+                if coach and coach not in record.message_partner_ids:
+                    record.message_subscribe(partner_ids=coach.ids)
 
     def _prepare_task_values(self):
         self.ensure_one()

@@ -209,6 +209,8 @@ class IncubatorContribution(models.Model):
         compute="_compute_confirmation_partner_ids",
         help="Who may confirm the entry: the receiver, or the team of the "
         "receiving project.",
+        # contacts: the e-mails and the backend read them, not the portal
+        groups="base.group_user",
     )
     confirmation_requested_date = fields.Datetime(
         string="Confirmation Asked On",

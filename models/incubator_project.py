@@ -289,20 +289,44 @@ class IncubatorProject(models.Model):
         groups="incubator_community.group_incubator_user",
     )
     # the balance of a project is its team's business (and the staff's), not
-    # the public's
+    # the public's nor other teams': the portal reads its own projects' through
+    # _get_team_balances()
     incubator_hours_given = fields.Float(
         help="Hours the project gave back (reversals of entries it received), "
         "over confirmed contributions.",
-        groups="base.group_user,base.group_portal",
+        groups="base.group_user",
     )
     incubator_hours_received = fields.Float(
         help="Hours the project received, over confirmed contributions.",
-        groups="base.group_user,base.group_portal",
+        groups="base.group_user",
     )
     incubator_balance = fields.Float(
         help="Hours given minus hours received.",
-        groups="base.group_user,base.group_portal",
+        groups="base.group_user",
     )
+
+    @api.model
+    def _get_team_balances(self):
+        """{project id: (hours given, hours received)} of the projects whose
+        team the current user belongs to, archived ones included (the /my
+        pages): never another team's."""
+        # sudo: the totals of the caller's own team's projects only (the
+        # fields are the staff's: a portal user reads no other team's)
+        projects_sudo = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search_fetch(
+                [("entrepreneur_ids", "in", self.env.user.partner_id.ids)],
+                ["incubator_hours_given", "incubator_hours_received"],
+            )
+        )
+        return {
+            project.id: (
+                project.incubator_hours_given,
+                project.incubator_hours_received,
+            )
+            for project in projects_sudo
+        }
 
     def _incubator_contributions_domain(self):
         return [
@@ -559,7 +583,10 @@ class IncubatorProject(models.Model):
                     "partner_id": self.organisation_id.id,
                     "allow_timesheets": True,
                     "allow_billable": True,
-                    "privacy_visibility": "employees",
+                    # invited employees only: a coach sees, and logs hours on,
+                    # the tasks of their own engagements (assigned), not the
+                    # other engagements of the project nor other projects'
+                    "privacy_visibility": "followers",
                     "user_id": (self.coach_id or self.env.user).id,
                     "company_id": (self.company_id or self.env.company).id,
                 }

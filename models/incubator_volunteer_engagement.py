@@ -212,6 +212,8 @@ class IncubatorVolunteerEngagement(models.Model):
         compute="_compute_project_contact_ids",
         help="Who hears about new applications: the contact of the position, "
         "the team of the project and the responsible staff.",
+        # contacts: the e-mails and the backend read them, not the portal
+        groups="base.group_user",
     )
     hours_given = fields.Float(
         digits=(16, 2),

@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 import pytz
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models
+from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import (
     clean_context,
@@ -1290,14 +1290,18 @@ class IncubatorWebinar(models.Model):
             # no longer due: reversing the last entry of its chain cancels it
             for __, tail in entries:
                 to_reverse |= tail
+        # The system records the webinar's gifts, not whoever closes it: the
+        # reversal fields are the administrators', and a staff member closing
+        # the webinar they spoke at never records a confirmed gift of their own
+        ledger = Contribution.with_user(SUPERUSER_ID)
         if to_reverse:
-            to_reverse.action_reverse(
+            to_reverse.with_env(ledger.env)._reverse(
                 self.env._(
                     "No longer due after the attendance of the webinar was corrected."
                 )
             )
         if to_create:
-            Contribution.create(to_create)
+            ledger.create(to_create)
 
     def _get_live_gifts(self):
         """The gifts of these webinars that count in the ledger today.

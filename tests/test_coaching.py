@@ -582,7 +582,7 @@ class TestCoaching(IncubatorCoachingCommon):
         Contribution = type(self.env["incubator.contribution"])
         with patch.object(
             Contribution,
-            "action_request_confirmation",
+            "_send_confirmation_request",
             autospec=True,
             return_value=True,
         ) as request:

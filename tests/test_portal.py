@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 from odoo import Command, fields, http
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged, warmup
 from odoo.tools import mute_logger
 
@@ -304,6 +305,31 @@ class TestPortalContributions(IncubatorPortalCommon):
         self.assertEqual(self.entry_b_to_project_a.state, "confirmed")
         self.project_a.invalidate_recordset()
         self.assertAlmostEqual(self.project_a.incubator_hours_received, 1.0)
+
+    def test_project_balance_is_its_teams(self):
+        """The team reads its project's balance on /my/contributions; no
+        other member reads it, even of a published project."""
+        self.entry_b_to_project_a.action_confirm()
+        self._login(self.user_portal_a)
+        page = self.url_open("/my/contributions")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("o_incubator_project_balance", page.text)
+        self.assertTrue(self.project_b.is_published)
+        for user, project in (
+            (self.user_portal_a, self.project_b),
+            (self.user_portal_b, self.project_a),
+        ):
+            with self.assertRaises(AccessError):
+                project.with_user(user).read(["incubator_balance"])
+        Project = self.env["incubator.project"]
+        self.assertEqual(
+            Project.with_user(self.user_portal_a)._get_team_balances(),
+            {self.project_a.id: (0.0, 1.0)},
+        )
+        self.assertNotIn(
+            self.project_a.id,
+            Project.with_user(self.user_portal_b)._get_team_balances(),
+        )
 
     def test_giver_cannot_confirm(self):
         self._login(self.user_portal_a)
