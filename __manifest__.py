@@ -82,6 +82,7 @@
             "incubator_community/static/src/scss/incubator_community.scss",
             "incubator_community/static/src/scss/incubator_webinar.scss",
             "incubator_community/static/src/scss/incubator_volunteer.scss",
+            "incubator_community/static/src/js/public_form_captcha.js",
         ],
         "web.assets_tests": [
             "incubator_community/static/tests/tours/*.js",

@@ -526,37 +526,51 @@ class IncubatorWebinarController(http.Controller):
         if error is SILENT_DROP:
             # a robot filled the honeypot: the usual answer, nothing created
             return self._render_registered(webinar, form=form)
-        registration = None
+        registration, registered_now = None, False
         if not error:
             try:
                 # savepoint: a refused registration leaves nothing behind (no
                 # contact created for it either)
                 with request.env.cr.savepoint():
                     if user._is_public():
-                        registration = webinar._register_visitor(
-                            form["name"], form["email"]
+                        registration, registered_now = (
+                            webinar._register_visitor_outcome(
+                                form["name"], form["email"]
+                            )
                         )
                     else:
                         # the caller's own partner: that is all the model needs
-                        registration = webinar._register_partner(user.partner_id)
+                        registration, registered_now = (
+                            webinar._register_partner_outcome(user.partner_id)
+                        )
             except UserError as exc:
                 error = exc.args[0]
         if error:
             values = self._prepare_webinar_page_values(webinar, form=form, error=error)
             return request.render("incubator_community.webinar_page", values)
-        return self._render_registered(webinar, form=form, registration=registration)
+        return self._render_registered(
+            webinar, form=form, registration=registration, registered_now=registered_now
+        )
 
-    def _render_registered(self, webinar, form, registration=None):
-        """The confirmation page. Visitors get the same text whatever became
-        of the registration; a logged-in member sees their own state."""
+    def _render_registered(
+        self, webinar, form, registration=None, registered_now=False
+    ):
+        """The confirmation page: the seat or the place on the waiting list
+        when the model says it tells nothing about anybody else
+        (``_get_registration_answer``), else the same text whatever became of
+        the registration."""
         user = request.env.user
+        answer = (
+            webinar._get_registration_answer(registration, registered_now)
+            if registration is not None
+            else {}
+        )
         values = {
             "webinar": webinar.with_context(bin_size=True),
             "main_object": webinar,
             "is_public_user": user._is_public(),
-            "registration_state": registration.state
-            if registration and not user._is_public()
-            else None,
+            "registration_state": answer.get("state"),
+            "waiting_position": answer.get("waiting_position", 0),
             "visitor_name": form.get("name", "")[:NAME_MAX_LENGTH],
             "visitor_email": form.get("email", "")[:EMAIL_MAX_LENGTH],
             "tz": _get_visitor_tz(),

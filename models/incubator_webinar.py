@@ -778,6 +778,14 @@ class IncubatorWebinar(models.Model):
         :return: the registration (same env as self)
         :raise UserError: if the webinar is not open for registration
         """
+        return self._register_partner_outcome(partner, visitor_values)[0]
+
+    def _register_partner_outcome(self, partner, visitor_values=None):
+        """:meth:`_register_partner`, telling also whether this call
+        registered ``partner`` (created or reopened a registration).
+
+        :return: ``(registration, registered_now)``
+        """
         self.ensure_one()
         self._check_open_for_registration()
         partner.ensure_one()
@@ -791,7 +799,7 @@ class IncubatorWebinar(models.Model):
             [("webinar_id", "=", self.id), ("partner_id", "=", partner.id)], limit=1
         )
         if existing and existing.state != "cancelled":
-            return existing.with_env(Registration.env)
+            return existing.with_env(Registration.env), False
         now = fields.Datetime.now()
         if existing:
             # a cancelled registration is reopened at the end of the queue
@@ -816,7 +824,7 @@ class IncubatorWebinar(models.Model):
                     **(visitor_values or {}),
                 }
             )
-        return registration.with_env(Registration.env)
+        return registration.with_env(Registration.env), True
 
     def _register_visitor(self, name, email):
         """A visitor registers with a name and an e-mail: matched to the oldest
@@ -830,6 +838,14 @@ class IncubatorWebinar(models.Model):
         :return: the registration, or an empty recordset (the speaker's
             address); in the caller's env, which may not read it
         :raise UserError: bad e-mail or name, or webinar not open
+        """
+        return self._register_visitor_outcome(name, email)[0]
+
+    def _register_visitor_outcome(self, name, email):
+        """:meth:`_register_visitor`, telling also whether this call
+        registered somebody (created or reopened a registration).
+
+        :return: ``(registration, registered_now)``
         """
         self.ensure_one()
         self._check_open_for_registration()
@@ -853,14 +869,55 @@ class IncubatorWebinar(models.Model):
             [("email_normalized", "=", normalized)], order="id", limit=1
         )
         if partner and partner == self.sudo().speaker_id:
-            return self.env["incubator.webinar.registration"]
+            return self.env["incubator.webinar.registration"], False
         if not partner:
             partner = Partner.create(
                 {"name": name, "email": normalized, "lang": self._visitor_lang()}
             )
-        return self._register_partner(
+        return self._register_partner_outcome(
             partner, visitor_values={"visitor_name": name, "visitor_email": email}
         )
+
+    def _get_registration_answer(self, registration, registered_now):
+        """What the page says after a registration of this webinar: whether
+        the person holds a seat or waits, and their place in the queue,
+        whenever that tells the caller about nobody else.
+
+        * Their own registration when they are logged in, or the one this
+          very request made (``registered_now``, a new or reopened
+          registration): its state and place in the queue. The place is a
+          count of the people waiting before, never who they are.
+        * An address registered already (or the speaker's,
+          ``registration`` empty): what a new registration would be told,
+          when it is true of them too (seats are left and theirs holds one,
+          the speaker needs none); otherwise nothing, the details go by
+          e-mail to the address, as for everybody.
+
+        :return: ``{"state": ..., "waiting_position": n}`` (n is 0 when not
+            waiting), or ``{}`` for the neutral answer
+        """
+        self.ensure_one()
+        # sudo: a visitor cannot read registrations; only the registration
+        # just made, or the caller's own, is described
+        registration = registration.sudo()
+        if registration and registration.webinar_id != self:
+            return {}
+        user = self.env.user
+        own = (
+            registration
+            and not user._is_public()
+            and registration.partner_id == user.partner_id
+        )
+        if own or (registration and registered_now):
+            return {
+                "state": registration.state,
+                "waiting_position": registration._get_waiting_position(),
+            }
+        if self.sudo().seats_available and (
+            not registration or registration.state == "confirmed"
+        ):
+            return {"state": "confirmed", "waiting_position": 0}
+        return {}
 
     def _get_public_ics(self):
         """The .ics of the webinar for anybody: no attendee, no organiser

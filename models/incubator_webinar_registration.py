@@ -519,6 +519,31 @@ class IncubatorWebinarRegistration(models.Model):
                 )
         self.write({"state": state})
 
+    def _get_waiting_position(self):
+        """Place of this registration in its webinar's waiting list (1: the
+        next seat to free up is theirs), 0 when it is not waiting. The order
+        is the one seats are given in (``incubator.webinar._promote_waiting``:
+        by ``waiting_since``, then id).
+        """
+        self.ensure_one()
+        if self.state != "waiting":
+            return 0
+        # sudo: a count of the people waiting before, whom nobody sees
+        return (
+            self.sudo().search_count(
+                [
+                    ("webinar_id", "=", self.webinar_id.id),
+                    ("state", "=", "waiting"),
+                    "|",
+                    ("waiting_since", "<", self.waiting_since),
+                    "&",
+                    ("waiting_since", "=", self.waiting_since),
+                    ("id", "<", self.id),
+                ]
+            )
+            + 1
+        )
+
     def _take_seats(self):
         """Give free seats to these waiting registrations, in their order.
 

@@ -1,6 +1,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
+from .incubator_form_throttle import (
+    BURST_LIMIT_PARAM,
+    BURST_MINUTES_PARAM,
+    DEFAULT_BURST_LIMIT,
+    DEFAULT_BURST_MINUTES,
+    DEFAULT_EMAIL_RATE_LIMIT,
+    EMAIL_RATE_LIMIT_PARAM,
+)
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -21,4 +30,27 @@ class ResConfigSettings(models.TransientModel):
     incubator_webinar_preparation_hours = fields.Float(
         related="company_id.incubator_webinar_preparation_hours",
         readonly=False,
+    )
+    # --- public forms (issue 13) ---
+    incubator_public_form_burst_limit = fields.Integer(
+        string="Submissions per Connection",
+        config_parameter=BURST_LIMIT_PARAM,
+        default=DEFAULT_BURST_LIMIT,
+        help="Submissions of a public form (webinar registration, volunteer "
+        "application) accepted from one connection within the burst window: a "
+        "room behind one public address registers together, a robot sends far "
+        "more.",
+    )
+    incubator_public_form_burst_minutes = fields.Integer(
+        string="Burst Window",
+        config_parameter=BURST_MINUTES_PARAM,
+        default=DEFAULT_BURST_MINUTES,
+        help="Minutes over which the submissions of one connection are counted.",
+    )
+    incubator_public_form_email_rate_limit = fields.Integer(
+        string="Submissions per E-mail Address",
+        config_parameter=EMAIL_RATE_LIMIT_PARAM,
+        default=DEFAULT_EMAIL_RATE_LIMIT,
+        help="Submissions of a public form with one e-mail address accepted "
+        "within an hour, from any connection.",
     )

@@ -12,6 +12,7 @@ from . import test_matching
 from . import test_portal
 from . import test_issue_rules
 from . import test_form_guard
+from . import test_public_form_crowd
 from . import test_webinar
 from . import test_webinar_registration
 from . import test_webinar_concurrency

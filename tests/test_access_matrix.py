@@ -937,7 +937,7 @@ class RouteMatrixCommon(AccessMatrixCommon):
             }
         )
         cls.env["ir.config_parameter"].sudo().set_param(
-            "incubator_community.public_form_rate_limit", 10000
+            "incubator_community.public_form_burst_limit", 10000
         )
 
     def _module_rules(self):

@@ -239,7 +239,7 @@ class HostileInputCommon(HttpCase, IncubatorCommon):
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         env = cls.env
         Param = env["ir.config_parameter"].sudo()
-        Param.set_param("incubator_community.public_form_rate_limit", 100000)
+        Param.set_param("incubator_community.public_form_burst_limit", 100000)
         Param.set_param("incubator_community.public_form_email_rate_limit", 100000)
         cls.today = fields.Date.context_today(env.user)
         cls.kind = env.ref(
@@ -526,7 +526,7 @@ class TestHostilePublicForms(HostileInputCommon):
                 if ERRORS in response.text:
                     self._assert_nothing_written(before, context)
                     return
-                self.assertIn("o_incubator_webinar_visitor_confirmation", response.text)
+                self.assertIn("o_incubator_webinar_confirmation", response.text)
                 registration = self._new_rows("incubator.webinar.registration", before)
                 self.assertEqual(len(registration), 1, context)
                 partner = registration.partner_id
@@ -540,7 +540,7 @@ class TestHostilePublicForms(HostileInputCommon):
         self._login(None)
         response = self._register(SCRIPT, "script@example.com")
         self.assertEqual(response.status_code, 200)
-        self.assertIn("o_incubator_webinar_visitor_confirmation", response.text)
+        self.assertIn("o_incubator_webinar_confirmation", response.text)
         self.assertNotIn(SCRIPT, response.text)
         self.assertIn(SCRIPT_ESCAPED, response.text)
         # the contact keeps the text as typed, as text
@@ -735,7 +735,7 @@ class TestHostileRateLimit(HostileInputCommon):
         return [("webinar", register, registered), ("volunteer", apply, applied)]
 
     def test_limit_per_connection(self):
-        self.Param.set_param("incubator_community.public_form_rate_limit", 2)
+        self.Param.set_param("incubator_community.public_form_burst_limit", 2)
         for name, post, done in self._forms():
             with self.subTest(form=name):
                 for index in range(2):
@@ -791,21 +791,30 @@ class TestHostileRateLimit(HostileInputCommon):
             self.assertNotIn("roaming", row.address_hash)
 
     def test_settings_fall_back(self):
-        """No setting: 10 an hour; the limit per e-mail address follows the
-        limit per connection unless set."""
-        rate = "incubator_community.public_form_rate_limit"
+        """No setting: 250 submissions per connection in 10 minutes, 10 per
+        e-mail address an hour; a bad setting falls back to them, a window
+        longer than the day the rows are kept is cut to a day."""
+        burst = "incubator_community.public_form_burst_limit"
+        minutes = "incubator_community.public_form_burst_minutes"
         email_rate = "incubator_community.public_form_email_rate_limit"
-        self.Param.search([("key", "in", (rate, email_rate))]).unlink()
-        self.assertEqual(self.Throttle._rate_limit(), 10)
+        self.Param.search([("key", "in", (burst, minutes, email_rate))]).unlink()
+        self.assertEqual(self.Throttle._burst_limit(), 250)
+        self.assertEqual(self.Throttle._burst_window(), timedelta(minutes=10))
         self.assertEqual(self.Throttle._email_rate_limit(), 10)
-        self.Param.set_param(rate, "7")
-        self.assertEqual(self.Throttle._email_rate_limit(), 7)
+        # the limit per e-mail address no longer follows the one per connection
+        self.Param.set_param(burst, "7")
+        self.assertEqual(self.Throttle._burst_limit(), 7)
+        self.assertEqual(self.Throttle._email_rate_limit(), 10)
         self.Param.set_param(email_rate, "many")
-        self.assertEqual(self.Throttle._email_rate_limit(), 7)
+        self.assertEqual(self.Throttle._email_rate_limit(), 10)
         self.Param.set_param(email_rate, "3")
         self.assertEqual(self.Throttle._email_rate_limit(), 3)
         self.Param.set_param(email_rate, "-3")
         self.assertEqual(self.Throttle._email_rate_limit(), 1)
+        self.Param.set_param(minutes, "0")
+        self.assertEqual(self.Throttle._burst_window(), timedelta(minutes=1))
+        self.Param.set_param(minutes, "100000")
+        self.assertEqual(self.Throttle._burst_window(), timedelta(days=1))
 
     def test_refused_attempts_are_not_counted(self):
         self.Param.set_param("incubator_community.public_form_email_rate_limit", 1)
@@ -1645,7 +1654,7 @@ class TestHostileStoredScript(HostileInputCommon):
             {"name": SCRIPT[:120], "email": "script.visitor@example.com"},
         )
         self.assertEqual(response.status_code, 200)
-        self.assertIn("o_incubator_webinar_visitor_confirmation", response.text)
+        self.assertIn("o_incubator_webinar_confirmation", response.text)
         self.assertNotIn('<script>alert("xss-probe")', response.text)
         self.assertIn(SCRIPT_ESCAPED, response.text)
 

@@ -826,7 +826,7 @@ class TestAttackVolunteerApplicationRevealsNobody(HttpCase, IncubatorVolunteerCo
     def setUpClass(cls):
         super().setUpClass()
         cls.env["ir.config_parameter"].sudo().set_param(
-            "incubator_community.public_form_rate_limit", 1000
+            "incubator_community.public_form_burst_limit", 1000
         )
         cls.user_staff.partner_id.write(
             {

@@ -537,7 +537,7 @@ class TestWebinarReadAsVisitor(WebinarSecurityCommon):
                 # register in one click, see the link, find it in /my
                 response = self._post(self._register_url(self.webinar))
                 self.assertEqual(response.status_code, 200)
-                self.assertIn("You are registered", response.text)
+                self.assertIn("You hold a seat", response.text)
                 html = self.url_open(self.webinar.website_url).text
                 self.assertIn("secret-room", html)
                 html = self.url_open("/my/webinars").text

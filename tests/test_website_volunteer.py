@@ -27,7 +27,7 @@ class IncubatorWebsiteVolunteerCommon(HttpCase, IncubatorVolunteerCommon):
         ).write({"active": False})
         # the tests post more than the 10 forms an hour of one address
         cls.env["ir.config_parameter"].sudo().set_param(
-            "incubator_community.public_form_rate_limit", 1000
+            "incubator_community.public_form_burst_limit", 1000
         )
         cls.position_hidden = cls.env["incubator.volunteer.position"].create(
             {
@@ -317,7 +317,7 @@ class TestWebsiteVolunteer(IncubatorWebsiteVolunteerCommon):
 
     def test_apply_rate_limited(self):
         self.env["ir.config_parameter"].sudo().set_param(
-            "incubator_community.public_form_rate_limit", 2
+            "incubator_community.public_form_burst_limit", 2
         )
         for index in range(2):
             response = self._apply_form(

@@ -38,9 +38,9 @@ class WebsiteWebinarCommon(HttpCase, IncubatorCommon):
         cls.env["incubator.webinar"].search([("is_published", "=", True)]).write(
             {"is_published": False}
         )
-        # more than 10 posts from 127.0.0.1 within the hour
+        # many posts from 127.0.0.1 within the burst window
         cls.env["ir.config_parameter"].sudo().set_param(
-            "incubator_community.public_form_rate_limit", 1000
+            "incubator_community.public_form_burst_limit", 1000
         )
         cls.speaker = cls.partner_b
         Webinar = cls.env["incubator.webinar"]
@@ -432,8 +432,9 @@ class TestWebsiteWebinarRegister(WebsiteWebinarCommon):
             {"name": "Vera Visitor", "email": "vera@example.com"},
         )
         self.assertEqual(response.status_code, 200)
-        self.assertIn("o_incubator_webinar_visitor_confirmation", response.text)
-        self.assertIn("Vera Visitor", response.text)
+        # a new registration: the visitor is told they hold a seat
+        self.assertIn("o_incubator_webinar_seat_held", response.text)
+        self.assertIn("You hold a seat", response.text)
         self.assertIn("vera@example.com", response.text)
         registration = self._registrations(self.webinar)
         self.assertEqual(len(registration), 1)
@@ -452,7 +453,9 @@ class TestWebsiteWebinarRegister(WebsiteWebinarCommon):
                 self._register_url(self.webinar), {"name": name, "email": email}
             )
             self.assertEqual(response.status_code, 200)
-            self.assertIn("o_incubator_webinar_visitor_confirmation", response.text)
+            # seats are left: a new registration would hold one, and so does
+            # the one of this address
+            self.assertIn("o_incubator_webinar_seat_held", response.text)
         registrations = self._registrations(self.webinar)
         self.assertEqual(len(registrations), 1)
         self.assertEqual(registrations.state, "confirmed")
@@ -549,7 +552,7 @@ class TestWebsiteWebinarRegister(WebsiteWebinarCommon):
         self.assertNotIn('name="email"', html)  # one click: no form fields
         response = self._post(self._register_url(self.webinar))
         self.assertEqual(response.status_code, 200)
-        self.assertIn("You are registered", response.text)
+        self.assertIn("You hold a seat", response.text)
         registration = self._registrations(self.webinar)
         self.assertEqual(registration.partner_id, self.partner_a)
         self.assertEqual(registration.state, "confirmed")
@@ -605,7 +608,7 @@ class TestWebsiteWebinarRegister(WebsiteWebinarCommon):
 
     def test_rate_limit(self):
         self.env["ir.config_parameter"].sudo().set_param(
-            "incubator_community.public_form_rate_limit", 2
+            "incubator_community.public_form_burst_limit", 2
         )
         self._login(None)
         for idx in range(2):
