@@ -417,6 +417,9 @@ class TestWebinarVisitorRevealsNobody(WebinarSecurityCommon):
         return html[html.index('id="wrap"') : html.index("</main>")]
 
     def test_same_answer_for_any_address(self):
+        # seats for everybody: each address is told it holds a seat (on a
+        # full webinar, each new one its place: tests/test_public_form_crowd)
+        self.webinar.capacity = 10
         staff_partner = self.user_staff.partner_id
         staff_partner.write({"phone": "+32 470 00 00 01", "street": "Rue Secrète 1"})
         self.speaker.write({"phone": "+32 470 00 00 02"})

@@ -52,9 +52,14 @@ registry.category("web_tour.tours").add("incubator_webinar_tour", {
             run: "click",
         },
         {
+            content: "A new registration is told where it stands",
+            trigger:
+                ".o_incubator_webinar_confirmation :is(.o_incubator_webinar_seat_held, .o_incubator_webinar_waiting_position)",
+        },
+        {
             content: "The confirmation names the address the details go to",
             trigger:
-                ".o_incubator_webinar_confirmation .o_incubator_webinar_visitor_confirmation:contains(tessa.tour@example.com)",
+                ".o_incubator_webinar_confirmation .o_incubator_webinar_details_sent:contains(tessa.tour@example.com)",
         },
         {
             content: "The calendar file is offered",
