@@ -38,9 +38,19 @@ def _env(cr):
     return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
 
 
+FORM_LIMIT_KEYS = {
+    "old_rate_limit": "incubator_community.public_form_rate_limit",
+    "email_rate_limit": "incubator_community.public_form_email_rate_limit",
+    "burst_limit": "incubator_community.public_form_burst_limit",
+}
+
+
 def fill(env, seed=7):
     rng = random.Random(seed)
     ref = env.ref
+    # a community that had raised the limit of its public forms (per address
+    # and, unset, per e-mail address, before 18.0.3.0.0)
+    env["ir.config_parameter"].set_param(FORM_LIMIT_KEYS["old_rate_limit"], "25")
     skill_type = env["hr.skill.type"].create(
         {
             "name": "Upgrade expertise",
@@ -304,6 +314,10 @@ def snapshot(env):
         "ledger": {"confirmed": count, "hours": hours},
         "balance_total": balance_total,
         "webinars": webinar_facts(env),
+        "form_limits": {
+            name: env["ir.config_parameter"].get_param(key) or None
+            for name, key in FORM_LIMIT_KEYS.items()
+        },
     }
 
 
@@ -357,6 +371,18 @@ def compare(before, after):
         problems.append(f"ledger {before['ledger']} -> {after['ledger']}")
     if abs(after["balance_total"]) > 1e-6:
         problems.append(f"the balances sum to {after['balance_total']}, not 0")
+    # the limit per address of 18.0.2.0.0 (an hour) is gone, the limit per
+    # e-mail address it stood for is kept (18.0.3.0.0: a burst guard)
+    old_limits, new_limits = before.get("form_limits"), after.get("form_limits")
+    if old_limits and old_limits["old_rate_limit"] and new_limits:
+        expected = {
+            "old_rate_limit": None,
+            "email_rate_limit": old_limits["email_rate_limit"]
+            or old_limits["old_rate_limit"],
+            "burst_limit": old_limits["burst_limit"],
+        }
+        if new_limits != expected:
+            problems.append(f"form limits {new_limits!r}, expected {expected!r}")
     return problems, sorted(dropped)
 
 
@@ -409,7 +435,8 @@ def main():
         f"start, stop, speaker, video link, reminders, "
         f"{sum(len(w['attendees']) for w in webinars.values())} attendees, "
         f"{sum(len(w['registrations']) for w in webinars.values())} registrations, "
-        f"{sum(len(w['gifts']) for w in webinars.values())} gifts and their URL"
+        f"{sum(len(w['gifts']) for w in webinars.values())} gifts and their URL; "
+        f"form limits {before.get('form_limits')} -> {after.get('form_limits')}"
     )
     return 0
 
