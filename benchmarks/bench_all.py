@@ -222,7 +222,7 @@ def prepare(registry):
             {"tracking_disable": True, "mail_create_nolog": True},
         )
         env["ir.config_parameter"].set_param(
-            "incubator_community.public_form_rate_limit", "1000000"
+            "incubator_community.public_form_burst_limit", "1000000"
         )
         user = portal_user(env)
         accountant = bench_accountant(env)

@@ -54,7 +54,6 @@ GUARD_PARAMS = (
     "incubator_community.public_form_burst_limit",
     "incubator_community.public_form_burst_minutes",
     "incubator_community.public_form_email_rate_limit",
-    "incubator_community.public_form_rate_limit",
 )
 
 
