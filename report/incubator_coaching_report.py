@@ -3,7 +3,7 @@ from odoo import fields, models, tools
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from .incubator_coaching_engagement import COACHING_KINDS
+from ..models.incubator_coaching_engagement import COACHING_KINDS
 
 # the internal users (staff, coaches, accountants): the project's team
 # (portal) reads its hours on /my/coaching, not the documents behind them
