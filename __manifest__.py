@@ -59,7 +59,7 @@
         "views/incubator_webinar_templates.xml",
         "views/incubator_webinar_portal_templates.xml",
         "views/incubator_coaching_views.xml",
-        "views/incubator_coaching_report_views.xml",
+        "report/incubator_coaching_report_views.xml",
         "views/incubator_coaching_portal_templates.xml",
         "views/incubator_volunteer_views.xml",
         "views/incubator_volunteer_templates.xml",

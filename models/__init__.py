@@ -9,14 +9,11 @@ from . import res_partner
 from . import res_config_settings
 from . import incubator_contribution_kind
 from . import incubator_contribution
-from . import incubator_contribution_reason_wizard
 from . import incubator_balance_line
 from . import incubator_reciprocity_exemption
-from . import incubator_reciprocity_report
 from . import incubator_reciprocity_invitation
 from . import incubator_help_offer
 from . import incubator_help_request
-from . import incubator_help_match
 from . import incubator_help_digest
 from . import incubator_form_throttle
 from . import incubator_webinar
@@ -25,10 +22,7 @@ from . import calendar_event
 from . import project_project
 from . import account_analytic_line
 from . import incubator_coaching_engagement
-from . import incubator_coaching_report
 from . import incubator_volunteer_stage
 from . import incubator_volunteer_position
 from . import incubator_volunteer_objective
 from . import incubator_volunteer_engagement
-from . import incubator_volunteer_hours_wizard
-from . import privacy_lookup_wizard

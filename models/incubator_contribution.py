@@ -452,6 +452,24 @@ class IncubatorContribution(models.Model):
             """
         )
 
+    @api.model
+    def _sql_where_counted(self, alias):
+        """SQL condition: the entry of table alias ``alias`` counts in the
+        reports' figures. It is confirmed, and neither a reversal nor
+        reversed by a confirmed one: a reversed entry and its reversal cancel
+        each other out."""
+        return SQL(
+            """%(entry)s.state = 'confirmed'
+               AND %(entry)s.reversed_id IS NULL
+               AND NOT EXISTS (
+                   SELECT 1
+                     FROM incubator_contribution counted_reversal
+                    WHERE counted_reversal.reversed_id = %(entry)s.id
+                      AND counted_reversal.state = 'confirmed'
+               )""",
+            entry=SQL.identifier(alias),
+        )
+
     # ------------------------------------------------------------------
     # Portal URLs and tokens
     # ------------------------------------------------------------------

@@ -1,7 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo.tests import tagged, warmup
+from odoo.tools import SQL
 
 from .test_coaching import IncubatorCoachingCommon
 
@@ -23,6 +25,19 @@ MEASURES = [
 
 @tagged("incubator", "incubator_coaching")
 class TestCoachingReport(IncubatorCoachingCommon):
+    def _peer_gift(self, hours):
+        """A peer coach's confirmed gift to project A, without timesheet."""
+        return self.env["incubator.contribution"].create(
+            {
+                "giver_id": self.peer_coach.id,
+                "receiver_project_id": self.project_a.id,
+                "kind_id": self.kind_peer.id,
+                "hours": hours,
+                "date": self.today,
+                "state": "confirmed",
+            }
+        )
+
     def test_whole_path_with_odoo_objects(self):
         """Engagement, sales order confirmed, timesheets, invoice by Odoo's
         wizard, posted: the report shows the invoiced hours, the later ones to
@@ -63,16 +78,7 @@ class TestCoachingReport(IncubatorCoachingCommon):
             }
         )
         # a peer coach's gift to the project, without timesheet
-        self.env["incubator.contribution"].create(
-            {
-                "giver_id": self.peer_coach.id,
-                "receiver_project_id": self.project_a.id,
-                "kind_id": self.kind_peer.id,
-                "hours": 0.75,
-                "date": self.today,
-                "state": "confirmed",
-            }
-        )
+        self._peer_gift(0.75)
         self.assertEqual(self._report_totals(), (5.5, 1.5, 1.0, 2.75, 10.75))
 
         # by coach, kind and month
@@ -299,3 +305,73 @@ class TestCoachingReport(IncubatorCoachingCommon):
                 with self.assertQueryCount(REPORT_LIST_QUERIES):
                     result = Report.web_search_read([], list_spec, limit=5)
                 self.assertEqual(result["length"], count)
+
+    # ------------------------------------------------------------------
+    # The view: parts another module extends with super()
+    # ------------------------------------------------------------------
+
+    def test_view_built_from_parts_another_module_extends(self):
+        """The view is the UNION ALL of three SELECTs, each built from its
+        _select, _from and _where parts (the gifts' shared columns and
+        conditions in _select_gift and _where_gift): a module extends any of
+        them with super(), as sale.report's parts."""
+        engagement = self._sell_and_start(self._create_engagement())
+        session = self._log(engagement, 3.0, days_ago=3)
+        gifted = self._log(engagement, 2.0, days_ago=2, incubator_gifted=True)
+        gifted.incubator_contribution_id.with_user(self.user_staff).action_confirm()
+        peer_gift = self._peer_gift(0.75)
+        Report = self.env["incubator.coaching.report"]
+        query = Report._query()
+        parts = [
+            Report._select_gift(),
+            Report._where_gift(),
+        ]
+        for source in ("timesheet", "gifted_timesheet", "gift_without_timesheet"):
+            for part in ("_select_", "_from_", "_where_"):
+                parts.append(getattr(Report, part + source)())
+        for part in parts:
+            self.assertIn(part.code, query.code)
+
+        def rows(query):
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id, source, billing_status, hours, timesheet_id,"
+                    " contribution_id FROM (%s) report"
+                    " WHERE incubator_project_id = %s",
+                    query,
+                    self.project_a.id,
+                )
+            )
+            return sorted(self.env.cr.fetchall())
+
+        gift = gifted.incubator_contribution_id
+        # the view holds exactly the rows of _query()
+        self.assertEqual(
+            rows(SQL("SELECT * FROM %s", SQL.identifier(Report._table))), rows(query)
+        )
+        self.assertEqual(
+            rows(query),
+            [
+                (-peer_gift.id, "gift", "gifted", 0.75, None, peer_gift.id),
+                (-gift.id, "gift", "gifted", 2.0, gifted.id, gift.id),
+                (session.id, "timesheet", "to_invoice", 3.0, session.id, None),
+            ],
+        )
+        # another module's override, calling super(): both kinds of gift rows
+        # follow it
+        ReportClass = type(Report)
+        where_gift = ReportClass._where_gift
+        with patch.object(
+            ReportClass,
+            "_where_gift",
+            lambda report: SQL("%s AND gift.hours > %s", where_gift(report), 1),
+        ):
+            extended = Report._query()
+        self.assertEqual(
+            rows(extended),
+            [
+                (-gift.id, "gift", "gifted", 2.0, gifted.id, gift.id),
+                (session.id, "timesheet", "to_invoice", 3.0, session.id, None),
+            ],
+        )

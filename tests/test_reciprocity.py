@@ -9,7 +9,7 @@ from psycopg2 import IntegrityError
 from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import warmup
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from .common import IncubatorCommon
 
@@ -344,6 +344,74 @@ class TestReciprocityStatus(ReciprocityCommon):
             Exemption.with_user(self.user_staff).create(vals)
         Exemption.with_user(self.user_manager).create(vals)
         self.assertEqual(self._row(self.partner_a).status, "exempt")
+
+    def test_view_built_from_parts_another_module_extends(self):
+        """The view is WITH _with() SELECT _select() FROM _from(), the members
+        and the entries chosen by _where_members() and _where_entries(): a
+        module narrows or widens them with super(), as sale.report's parts."""
+        self._give(self.community, self.partner_a, 20)
+        self._give(self.community, self.partner_b, 1)
+        self._give(self.partner_b, self.community, 3)
+        Report = self.env["incubator.reciprocity.report"]
+        query = Report._query()
+        for part in (
+            Report._with(),
+            Report._with_members(),
+            Report._with_hours(),
+            Report._with_totals(),
+            Report._where_members(),
+            Report._where_entries(),
+            Report._select(),
+            Report._from(),
+        ):
+            self.assertIn(part.code, query.code)
+
+        def rows(query):
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL(
+                    "SELECT partner_id, given, received, status FROM (%s) report"
+                    " WHERE company_id = %s AND partner_id = ANY(%s)",
+                    query,
+                    self.company.id,
+                    (self.partner_a | self.partner_b).ids,
+                )
+            )
+            return sorted(self.env.cr.fetchall())
+
+        # the view holds exactly the rows of _query()
+        self.assertEqual(
+            rows(SQL("SELECT * FROM %s", SQL.identifier(Report._table))), rows(query)
+        )
+        self.assertEqual(
+            rows(query),
+            [
+                (self.partner_a.id, 0, 20, "behind"),
+                (self.partner_b.id, 3, 1, "on_track"),
+            ],
+        )
+        # another module's override, calling super()
+        ReportClass = type(Report)
+        where_members = ReportClass._where_members
+        where_entries = ReportClass._where_entries
+        with (
+            patch.object(
+                ReportClass,
+                "_where_members",
+                lambda report: SQL(
+                    "%s AND partner.id != %s", where_members(report), self.partner_b.id
+                ),
+            ),
+            patch.object(
+                ReportClass,
+                "_where_entries",
+                lambda report: SQL(
+                    "%s AND contribution.hours >= %s", where_entries(report), 10
+                ),
+            ),
+        ):
+            extended = Report._query()
+        self.assertEqual(rows(extended), [(self.partner_a.id, 0, 20, "behind")])
 
 
 class TestReciprocityInvitation(ReciprocityCommon):

@@ -5,7 +5,7 @@ from odoo.tools import SQL
 MODULE = "incubator_community"
 
 
-class PrivacyLookupWizard(models.TransientModel):  # pylint: disable=no-wizard-in-models
+class PrivacyLookupWizard(models.TransientModel):
     """Odoo's privacy lookup, finding a person in every model of the module.
 
     Odoo looks for the person in the stored many2one fields to contacts, but

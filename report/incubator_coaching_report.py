@@ -3,7 +3,7 @@ from odoo import fields, models, tools
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from .incubator_coaching_engagement import COACHING_KINDS
+from ..models.incubator_coaching_engagement import COACHING_KINDS
 
 # the internal users (staff, coaches, accountants): the project's team
 # (portal) reads its hours on /my/coaching, not the documents behind them
@@ -136,34 +136,34 @@ class IncubatorCoachingReport(models.Model):
     )
     gifted_hours = fields.Float(string="Gifted", digits=(16, 2), readonly=True)
 
-    def _query(self):
-        # A plain UNION ALL (no WITH at the top): PostgreSQL pulls both branches
-        # up, so that a filter (project, id) or an ORDER BY ... LIMIT of the ORM
-        # reaches the indexes of each branch.
-        return """
-            -- a timesheet row has the id of its timesheet and a gift row the
-            -- negative id of its gift (as Odoo's sale report does for the point
-            -- of sale): reading rows by id reaches the indexes of the tables
-            SELECT line.id AS id,
+    # ------------------------------------------------------------------
+    # The view: three kinds of rows (UNION ALL), each built from a select, a
+    # from and a where that another module extends with super(), the way
+    # sale.report is built. The branches list their columns in the same
+    # order: the columns every row has first, then those of the source.
+    # ------------------------------------------------------------------
+
+    def _select_timesheet(self):
+        """Columns of the timesheet rows. A timesheet row has the id of its
+        timesheet, a gift row the negative id of its gift (as Odoo's sale
+        report does for the point of sale): reading rows by id reaches the
+        indexes of the tables."""
+        return SQL(
+            """
+                   line.id AS id,
                    'timesheet'::varchar AS source,
                    status.billing_status,
                    line.date,
                    project.incubator_project_id,
                    incubator.organisation_id,
-                   line.project_id,
-                   line.task_id,
                    engagement.id AS engagement_id,
                    engagement.kind,
-                   line.employee_id,
                    employee.work_contact_id AS coach_partner_id,
                    coach_partner.name::varchar AS coach_name,
-                   line.user_id AS coach_user_id,
-                   line.id AS timesheet_id,
                    line.incubator_contribution_id AS contribution_id,
                    line.order_id AS sale_order_id,
                    line.so_line AS sale_line_id,
                    line.timesheet_invoice_id AS invoice_id,
-                   line.name::varchar AS name,
                    line.company_id,
                    line.unit_amount::float8 AS hours,
                    CASE WHEN status.billing_status = 'invoiced'
@@ -172,8 +172,21 @@ class IncubatorCoachingReport(models.Model):
                         THEN line.unit_amount ELSE 0 END::float8 AS to_invoice_hours,
                    CASE WHEN status.billing_status = 'non_billable'
                         THEN line.unit_amount ELSE 0 END::float8 AS non_billable_hours,
-                   0::float8 AS gifted_hours
-              FROM account_analytic_line line
+                   0::float8 AS gifted_hours,
+                   line.project_id,
+                   line.task_id,
+                   line.employee_id,
+                   line.user_id AS coach_user_id,
+                   line.id AS timesheet_id,
+                   line.name::varchar AS name
+            """
+        )
+
+    def _from_timesheet(self):
+        """The timesheets of the coaching projects, with their status."""
+        return SQL(
+            """
+                   account_analytic_line line
               JOIN project_project project ON project.id = line.project_id
               JOIN incubator_project incubator
                 ON incubator.id = project.incubator_project_id
@@ -199,49 +212,78 @@ class IncubatorCoachingReport(models.Model):
                        ELSE 'to_invoice'
                    END)::varchar AS billing_status
              ) status
-             -- a gifted session counts once: as the gift, when it counts
-             WHERE NOT EXISTS (
-                   SELECT 1
-                     FROM incubator_contribution gift
-                    WHERE gift.id = line.incubator_contribution_id
-                      AND gift.state = 'confirmed'
-                      AND gift.reversed_id IS NULL
-                      AND NOT EXISTS (
-                          SELECT 1
-                            FROM incubator_contribution reversal
-                           WHERE reversal.reversed_id = gift.id
-                             AND reversal.state = 'confirmed'
-                      )
-                )
-            UNION ALL
-            -- the gifts of the gifted sessions (timesheets)
-            SELECT -gift.id AS id,
+            """
+        )
+
+    def _where_timesheet(self):
+        """A gifted session counts once: as its gift, when the gift counts."""
+        return SQL(
+            """
+                   NOT EXISTS (
+                       SELECT 1
+                         FROM incubator_contribution gift
+                        WHERE gift.id = line.incubator_contribution_id
+                          AND %s
+                   )
+            """,
+            self.env["incubator.contribution"]._sql_where_counted("gift"),
+        )
+
+    def _select_gift(self):
+        """The columns of the gift rows that do not depend on a timesheet."""
+        return SQL(
+            """
+                   -gift.id AS id,
                    'gift'::varchar AS source,
                    'gifted'::varchar AS billing_status,
                    gift.date,
                    gift.receiver_project_id AS incubator_project_id,
                    incubator.organisation_id,
-                   line.project_id AS project_id,
-                   line.task_id AS task_id,
                    engagement.id AS engagement_id,
                    engagement.kind,
-                   line.employee_id AS employee_id,
                    gift.giver_id AS coach_partner_id,
                    coach_partner.name::varchar AS coach_name,
-                   line.user_id AS coach_user_id,
-                   line.id AS timesheet_id,
                    gift.id AS contribution_id,
                    NULL::integer AS sale_order_id,
                    NULL::integer AS sale_line_id,
                    NULL::integer AS invoice_id,
-                   COALESCE(gift.description, line.name)::varchar AS name,
                    gift.company_id,
                    gift.hours::float8 AS hours,
                    0::float8 AS invoiced_hours,
                    0::float8 AS to_invoice_hours,
                    0::float8 AS non_billable_hours,
                    gift.hours::float8 AS gifted_hours
-              FROM account_analytic_line line
+            """
+        )
+
+    def _where_gift(self):
+        """The gifts that count, received by a project."""
+        return SQL(
+            """
+                   gift.receiver_project_id IS NOT NULL
+               AND %s
+            """,
+            self.env["incubator.contribution"]._sql_where_counted("gift"),
+        )
+
+    def _select_gifted_timesheet(self):
+        """Columns of the gifts of the gifted sessions (timesheets)."""
+        return SQL(
+            """%s,
+                   line.project_id AS project_id,
+                   line.task_id AS task_id,
+                   line.employee_id AS employee_id,
+                   line.user_id AS coach_user_id,
+                   line.id AS timesheet_id,
+                   COALESCE(gift.description, line.name)::varchar AS name
+            """,
+            self._select_gift(),
+        )
+
+    def _from_gifted_timesheet(self):
+        return SQL(
+            """
+                   account_analytic_line line
               JOIN incubator_contribution gift
                 ON gift.id = line.incubator_contribution_id
               JOIN incubator_project incubator
@@ -250,47 +292,37 @@ class IncubatorCoachingReport(models.Model):
                 ON coach_partner.id = gift.giver_id
               LEFT JOIN incubator_coaching_engagement engagement
                 ON engagement.task_id = line.task_id
-             WHERE line.incubator_contribution_id IS NOT NULL
-               AND gift.state = 'confirmed'
-               AND gift.receiver_project_id IS NOT NULL
-               -- a reversed gift and its reversal cancel each other out
-               AND gift.reversed_id IS NULL
-               AND NOT EXISTS (
-                   SELECT 1
-                     FROM incubator_contribution reversal
-                    WHERE reversal.reversed_id = gift.id
-                      AND reversal.state = 'confirmed'
-               )
-            UNION ALL
-            -- the gifts logged on an engagement, and the peer coaching received
-            -- by a project, without timesheet
-            SELECT -gift.id AS id,
-                   'gift'::varchar AS source,
-                   'gifted'::varchar AS billing_status,
-                   gift.date,
-                   gift.receiver_project_id AS incubator_project_id,
-                   incubator.organisation_id,
+            """
+        )
+
+    def _where_gifted_timesheet(self):
+        return SQL(
+            """
+                   line.incubator_contribution_id IS NOT NULL
+               AND %s
+            """,
+            self._where_gift(),
+        )
+
+    def _select_gift_without_timesheet(self):
+        """Columns of the gifts logged on an engagement, and of the peer
+        coaching received by a project, without timesheet."""
+        return SQL(
+            """%s,
                    coaching.id AS project_id,
                    NULL::integer AS task_id,
-                   engagement.id AS engagement_id,
-                   engagement.kind,
                    NULL::integer AS employee_id,
-                   gift.giver_id AS coach_partner_id,
-                   coach_partner.name::varchar AS coach_name,
                    coach_user.id AS coach_user_id,
                    NULL::integer AS timesheet_id,
-                   gift.id AS contribution_id,
-                   NULL::integer AS sale_order_id,
-                   NULL::integer AS sale_line_id,
-                   NULL::integer AS invoice_id,
-                   gift.description::varchar AS name,
-                   gift.company_id,
-                   gift.hours::float8 AS hours,
-                   0::float8 AS invoiced_hours,
-                   0::float8 AS to_invoice_hours,
-                   0::float8 AS non_billable_hours,
-                   gift.hours::float8 AS gifted_hours
-              FROM incubator_contribution gift
+                   gift.description::varchar AS name
+            """,
+            self._select_gift(),
+        )
+
+    def _from_gift_without_timesheet(self):
+        return SQL(
+            """
+                   incubator_contribution gift
               JOIN incubator_project incubator
                 ON incubator.id = gift.receiver_project_id
               LEFT JOIN res_partner coach_partner
@@ -310,7 +342,13 @@ class IncubatorCoachingReport(models.Model):
               ) coach_user ON TRUE
               LEFT JOIN project_project coaching
                 ON coaching.incubator_project_id = gift.receiver_project_id
-             WHERE (logged.engagement_id IS NOT NULL
+            """
+        )
+
+    def _where_gift_without_timesheet(self):
+        return SQL(
+            """
+                   (logged.engagement_id IS NOT NULL
                     OR gift.kind_id IN (
                         SELECT gift_kind.id
                           FROM incubator_contribution_kind gift_kind
@@ -321,26 +359,40 @@ class IncubatorCoachingReport(models.Model):
                      FROM account_analytic_line gifted_line
                     WHERE gifted_line.incubator_contribution_id = gift.id
                )
-               AND gift.state = 'confirmed'
-               AND gift.receiver_project_id IS NOT NULL
-               -- a reversed gift and its reversal cancel each other out
-               AND gift.reversed_id IS NULL
-               AND NOT EXISTS (
-                   SELECT 1
-                     FROM incubator_contribution reversal
-                    WHERE reversal.reversed_id = gift.id
-                      AND reversal.state = 'confirmed'
-               )
-        """
+               AND %s
+            """,
+            self._where_gift(),
+        )
+
+    def _query(self):
+        """The rows of the view. A plain UNION ALL (no WITH at the top):
+        PostgreSQL pulls the branches up, so that a filter (project, id) or an
+        ORDER BY ... LIMIT of the ORM reaches the indexes of each branch."""
+        return SQL(" UNION ALL ").join(
+            SQL("SELECT %s FROM %s WHERE %s", select, from_, where)
+            for select, from_, where in (
+                (
+                    self._select_timesheet(),
+                    self._from_timesheet(),
+                    self._where_timesheet(),
+                ),
+                (
+                    self._select_gifted_timesheet(),
+                    self._from_gifted_timesheet(),
+                    self._where_gifted_timesheet(),
+                ),
+                (
+                    self._select_gift_without_timesheet(),
+                    self._from_gift_without_timesheet(),
+                    self._where_gift_without_timesheet(),
+                ),
+            )
+        )
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                SQL(self._query()),
-            )
+            SQL("CREATE VIEW %s AS (%s)", SQL.identifier(self._table), self._query())
         )
 
     # ------------------------------------------------------------------

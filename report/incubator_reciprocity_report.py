@@ -116,9 +116,18 @@ class IncubatorReciprocityReport(models.Model):
         readonly=True,
     )
 
-    def _query(self):
-        return """
-            WITH settings AS (
+    # ------------------------------------------------------------------
+    # The view, built from parts another module extends with super(), the
+    # way sale.report is built: WITH _with() SELECT _select() FROM _from().
+    # ------------------------------------------------------------------
+
+    def _with_members(self):
+        """The members on the dashboard with their company's settings, and
+        what is known of them apart from the ledger: cohort, exemption, main
+        project."""
+        return SQL(
+            """
+            settings AS (
                 SELECT company.id AS company_id,
                        COALESCE(company.incubator_reciprocity_ratio, 0)::numeric
                            AS ratio,
@@ -135,8 +144,53 @@ class IncubatorReciprocityReport(models.Model):
                   JOIN settings
                     ON partner.company_id IS NULL
                        OR partner.company_id = settings.company_id
-                 WHERE partner.is_entrepreneur AND partner.active
+                 WHERE %s
             ),
+            cohorts AS (
+                SELECT team.partner_id,
+                       MIN(project.date_entry) AS date_entry
+                  FROM incubator_project_entrepreneur_rel team
+                  JOIN incubator_project project ON project.id = team.project_id
+                 GROUP BY team.partner_id
+            ),
+            exempted AS (
+                SELECT DISTINCT exemption.partner_id, exemption.company_id
+                  FROM incubator_reciprocity_exemption exemption
+                 WHERE exemption.active
+                   AND exemption.date_start <= current_date
+                   AND exemption.date_end >= current_date
+            ),
+            -- the member's most recent active project, per company
+            main_projects AS (
+                SELECT DISTINCT ON (team.partner_id, settings.company_id)
+                       team.partner_id,
+                       settings.company_id,
+                       project.id,
+                       project.coach_id
+                  FROM incubator_project_entrepreneur_rel team
+                  JOIN incubator_project project
+                    ON project.id = team.project_id
+                  JOIN settings
+                    ON project.company_id IS NULL
+                       OR project.company_id = settings.company_id
+                 WHERE project.active
+                 ORDER BY team.partner_id, settings.company_id,
+                          project.date_entry DESC NULLS LAST, project.id DESC
+            )
+            """,
+            self._where_members(),
+        )
+
+    def _where_members(self):
+        """Who is on the dashboard: the active entrepreneurs."""
+        return SQL("partner.is_entrepreneur AND partner.active")
+
+    def _with_hours(self):
+        """The hours each member gave and received in the period: in person,
+        and as their share of the hours their projects received (split
+        equally within the team)."""
+        return SQL(
+            """
             -- inlined in each sum below, so that a filter on the member
             -- reaches the index of the ledger
             entries AS NOT MATERIALIZED (
@@ -148,17 +202,7 @@ class IncubatorReciprocityReport(models.Model):
                   FROM incubator_contribution contribution
                   JOIN settings
                     ON settings.company_id = contribution.company_id
-                 WHERE contribution.state = 'confirmed'
-                   AND contribution.date >= settings.period_start
-                   AND contribution.date <= current_date
-                   -- a reversed entry and its reversal cancel each other out
-                   AND contribution.reversed_id IS NULL
-                   AND NOT EXISTS (
-                       SELECT 1
-                         FROM incubator_contribution reversal
-                        WHERE reversal.reversed_id = contribution.id
-                          AND reversal.state = 'confirmed'
-                   )
+                 WHERE %s
             ),
             given AS (
                 SELECT giver_id AS partner_id, company_id, SUM(hours) AS hours
@@ -186,21 +230,28 @@ class IncubatorReciprocityReport(models.Model):
                   JOIN incubator_project_entrepreneur_rel team
                     ON team.project_id = entries.receiver_project_id
                  GROUP BY team.partner_id, entries.company_id
-            ),
-            cohorts AS (
-                SELECT team.partner_id,
-                       MIN(project.date_entry) AS date_entry
-                  FROM incubator_project_entrepreneur_rel team
-                  JOIN incubator_project project ON project.id = team.project_id
-                 GROUP BY team.partner_id
-            ),
-            exempted AS (
-                SELECT DISTINCT exemption.partner_id, exemption.company_id
-                  FROM incubator_reciprocity_exemption exemption
-                 WHERE exemption.active
-                   AND exemption.date_start <= current_date
-                   AND exemption.date_end >= current_date
-            ),
+            )
+            """,
+            self._where_entries(),
+        )
+
+    def _where_entries(self):
+        """The entries of the ledger that count: those of the company's
+        rolling period that count in the reports (a reversed entry and its
+        reversal cancel each other out)."""
+        return SQL(
+            """
+                   contribution.date >= settings.period_start
+               AND contribution.date <= current_date
+               AND %s
+            """,
+            self.env["incubator.contribution"]._sql_where_counted("contribution"),
+        )
+
+    def _with_totals(self):
+        """Per member: the hours given, received and expected."""
+        return SQL(
+            """
             totals AS (
                 SELECT members.*,
                        ROUND(COALESCE(given.hours, 0)::numeric, 2) AS given,
@@ -223,23 +274,6 @@ class IncubatorReciprocityReport(models.Model):
                     ON exempted.partner_id = members.partner_id
                    AND exempted.company_id = members.company_id
             ),
-            -- the member's most recent active project, per company
-            main_projects AS (
-                SELECT DISTINCT ON (team.partner_id, settings.company_id)
-                       team.partner_id,
-                       settings.company_id,
-                       project.id,
-                       project.coach_id
-                  FROM incubator_project_entrepreneur_rel team
-                  JOIN incubator_project project
-                    ON project.id = team.project_id
-                  JOIN settings
-                    ON project.company_id IS NULL
-                       OR project.company_id = settings.company_id
-                 WHERE project.active
-                 ORDER BY team.partner_id, settings.company_id,
-                          project.date_entry DESC NULLS LAST, project.id DESC
-            ),
             gaps AS (
                 SELECT totals.*,
                        totals.received_personal + totals.received_team
@@ -248,7 +282,19 @@ class IncubatorReciprocityReport(models.Model):
                               * totals.ratio), 2) AS expected
                   FROM totals
             )
-            SELECT (gaps.company_id::bigint << 32) + gaps.partner_id AS id,
+            """
+        )
+
+    def _with(self):
+        """The common table expressions the rows are read from."""
+        return SQL(",").join(
+            [self._with_members(), self._with_hours(), self._with_totals()]
+        )
+
+    def _select(self):
+        return SQL(
+            """
+                   (gaps.company_id::bigint << 32) + gaps.partner_id AS id,
                    gaps.partner_id,
                    gaps.company_id,
                    main_project.id AS project_id,
@@ -269,19 +315,28 @@ class IncubatorReciprocityReport(models.Model):
                            THEN 'ahead'
                        ELSE 'on_track'
                    END AS status
-              FROM gaps
+            """
+        )
+
+    def _from(self):
+        return SQL(
+            """
+                   gaps
               LEFT JOIN cohorts ON cohorts.partner_id = gaps.partner_id
               LEFT JOIN main_projects main_project
                 ON main_project.partner_id = gaps.partner_id
                AND main_project.company_id = gaps.company_id
-        """
+            """
+        )
+
+    def _query(self):
+        """The rows of the view: one per member and company."""
+        return SQL(
+            "WITH %s SELECT %s FROM %s", self._with(), self._select(), self._from()
+        )
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                SQL(self._query()),
-            )
+            SQL("CREATE VIEW %s AS (%s)", SQL.identifier(self._table), self._query())
         )

@@ -6,9 +6,7 @@ from odoo.exceptions import UserError
 MAX_HOURS_PER_ENTRY = 24
 
 
-# Under models/ like incubator_contribution_reason_wizard.py: the OCA wizard/
-# folder needs the root __init__.py and the manifest to change.
-class IncubatorVolunteerHoursWizard(models.TransientModel):  # pylint: disable=no-wizard-in-models
+class IncubatorVolunteerHoursWizard(models.TransientModel):
     """Staff declare the hours a volunteer gave to a project: a gift of time
     in the ledger, from the volunteer to the project, confirmed at once."""
 

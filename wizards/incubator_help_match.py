@@ -5,8 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 
-# the ranking is a transient model of models/ by the module's contract
-class IncubatorHelpMatch(models.TransientModel):  # pylint: disable=no-wizard-in-models
+class IncubatorHelpMatch(models.TransientModel):
     """One candidate helper of a help request, as ranked for the staff."""
 
     _name = "incubator.help.match"

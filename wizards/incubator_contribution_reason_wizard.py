@@ -3,10 +3,7 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 
 
-# The OCA layout puts wizards under wizard/: that needs the module's root
-# __init__.py (and the manifest, for the view) to change, which this file
-# cannot do; until then it stays under models/, one model a file.
-class IncubatorContributionReasonWizard(models.TransientModel):  # pylint: disable=no-wizard-in-models
+class IncubatorContributionReasonWizard(models.TransientModel):
     """Asks the reason of a dispute or a reversal in the backend."""
 
     _name = "incubator.contribution.reason.wizard"
