@@ -32,3 +32,4 @@ from . import incubator_volunteer_objective
 from . import incubator_volunteer_engagement
 from . import incubator_volunteer_hours_wizard
 from . import privacy_lookup_wizard
+from . import website
