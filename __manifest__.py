@@ -64,6 +64,7 @@
         "views/incubator_volunteer_views.xml",
         "views/incubator_volunteer_templates.xml",
         "views/incubator_volunteer_portal_templates.xml",
+        "views/incubator_snippets.xml",
         "views/incubator_menus.xml",
         "views/incubator_webinar_menus.xml",
         "views/incubator_coaching_menus.xml",

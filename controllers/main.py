@@ -31,14 +31,6 @@ def _parse_id(value):
     return number if 0 < number <= MAX_RECORD_ID else None
 
 
-def _published_projects_domain(website):
-    """Domain of the projects every visitor of ``website`` may see."""
-    return [
-        ("is_published", "=", True),
-        ("company_id", "in", [False, website.company_id.id]),
-    ]
-
-
 class IncubatorProjectController(http.Controller):
     # ------------------------------------------------------------
     # SITEMAP
@@ -53,7 +45,7 @@ class IncubatorProjectController(http.Controller):
         Project = env["incubator.project"]
         domain = expression.AND(
             [
-                _published_projects_domain(website),
+                Project._get_website_published_domain(website),
                 sitemap_qs2dom(qs, "/projects", Project._rec_name),
             ]
         )
@@ -144,7 +136,7 @@ class IncubatorProjectController(http.Controller):
         current_stage = stages.browse(stage_id) if stage_id in stages.ids else None
 
         domains = {
-            "published": _published_projects_domain(website),
+            "published": Project._get_website_published_domain(website),
             "search": self._get_projects_search_domain(search) if search else [],
             "theme": [("theme_ids", "in", current_theme.ids)] if current_theme else [],
             "stage": [("stage_id", "=", current_stage.id)] if current_stage else [],
@@ -262,12 +254,13 @@ class IncubatorProjectController(http.Controller):
         __, project_id = request.env["ir.http"]._unslug(project_slug)
         if not project_id or not 0 < project_id <= MAX_RECORD_ID:
             raise NotFound()
+        Project = request.env["incubator.project"]
         domain = [("id", "=", project_id)]
         if not request.env.user.has_group("incubator_community.group_incubator_user"):
             domain = expression.AND(
-                [domain, _published_projects_domain(request.website)]
+                [domain, Project._get_website_published_domain(request.website)]
             )
-        project = request.env["incubator.project"].search(domain, limit=1)
+        project = Project.search(domain, limit=1)
         if not project:
             raise NotFound()
         return project

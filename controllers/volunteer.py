@@ -38,18 +38,6 @@ APPLY_FIELDS_MAX_LENGTH = {
 }
 
 
-def _published_positions_domain(website):
-    """Domain of the volunteer positions every visitor of ``website`` may
-    see: published, of an active project of the website's company."""
-    return [
-        ("is_published", "=", True),
-        # a related field: searched as superuser, whatever projects the
-        # visitor may read
-        ("project_active", "=", True),
-        ("company_id", "in", [False, website.company_id.id]),
-    ]
-
-
 def _clean_text(value, max_length):
     """Text typed in a form: a string without NUL bytes (PostgreSQL refuses
     them), capped to ``max_length``."""
@@ -72,7 +60,7 @@ class IncubatorVolunteerController(http.Controller):
         Position = env["incubator.volunteer.position"]
         domain = expression.AND(
             [
-                _published_positions_domain(website),
+                Position._get_website_published_domain(website),
                 sitemap_qs2dom(qs, "/volunteer", Position._rec_name),
             ]
         )
@@ -119,7 +107,10 @@ class IncubatorVolunteerController(http.Controller):
             search = ""
         search = search.replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
         website = request.website
-        domain = _published_positions_domain(website)
+        # as the visitor: the record rules let everybody read the published
+        # positions, the domain narrows them to this website's
+        Position = request.env["incubator.volunteer.position"]
+        domain = Position._get_website_published_domain(website)
         if search:
             domain = expression.AND(
                 [
@@ -135,9 +126,6 @@ class IncubatorVolunteerController(http.Controller):
                     ],
                 ]
             )
-        # as the visitor: the record rules let everybody read the published
-        # positions, the domain narrows them to this website's
-        Position = request.env["incubator.volunteer.position"]
         position_count = Position.search_count(domain)
         url_args = {"search": search} if search else {}
         pager = website.pager(
@@ -244,7 +232,9 @@ class IncubatorVolunteerController(http.Controller):
         Position = request.env["incubator.volunteer.position"]
         domain = [("id", "=", position_id)]
         position = Position.search(
-            expression.AND([domain, _published_positions_domain(request.website)]),
+            expression.AND(
+                [domain, Position._get_website_published_domain(request.website)]
+            ),
             limit=1,
         )
         if position:

@@ -48,15 +48,6 @@ DEFAULT_TZ = "Europe/Brussels"
 OPEN_REGISTRATION_STATES = ("confirmed", "waiting")
 
 
-def _published_webinars_domain(website):
-    """Domain of the webinars every visitor of ``website`` may see."""
-    return [
-        ("is_published", "=", True),
-        ("state", "in", ("published", "done")),
-        ("company_id", "in", [False, website.company_id.id]),
-    ]
-
-
 def _get_visitor_tz():
     """The time zone to show dates in: the browser's (the ``tz`` cookie the
     frontend layout sets), else the user's, else the community's."""
@@ -90,7 +81,7 @@ class IncubatorWebinarController(http.Controller):
         Webinar = env["incubator.webinar"]
         domain = expression.AND(
             [
-                _published_webinars_domain(website),
+                Webinar._get_website_published_domain(website),
                 sitemap_qs2dom(qs, "/webinars", Webinar._rec_name),
             ]
         )
@@ -156,7 +147,7 @@ class IncubatorWebinarController(http.Controller):
         # webinars, and every domain below starts with the "published" one
         # (the staff would read drafts too)
         Webinar = request.env["incubator.webinar"]
-        published = _published_webinars_domain(website)
+        published = Webinar._get_website_published_domain(website)
 
         # facets: the skills and themes of the published webinars, with their
         # number of webinars; a filter is valid if its facet is listed. The
@@ -427,12 +418,13 @@ class IncubatorWebinarController(http.Controller):
         __, webinar_id = request.env["ir.http"]._unslug(webinar_slug)
         if not webinar_id or not 0 < webinar_id <= MAX_RECORD_ID:
             raise NotFound()
+        Webinar = request.env["incubator.webinar"]
         domain = [("id", "=", webinar_id)]
         if not request.env.user.has_group("incubator_community.group_incubator_user"):
             domain = expression.AND(
-                [domain, _published_webinars_domain(request.website)]
+                [domain, Webinar._get_website_published_domain(request.website)]
             )
-        webinar = request.env["incubator.webinar"].search(domain, limit=1)
+        webinar = Webinar.search(domain, limit=1)
         if not webinar:
             raise NotFound()
         return webinar

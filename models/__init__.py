@@ -26,3 +26,4 @@ from . import incubator_volunteer_stage
 from . import incubator_volunteer_position
 from . import incubator_volunteer_objective
 from . import incubator_volunteer_engagement
+from . import website

@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import escape_psql
 
 STAFF_GROUP = "incubator_community.group_incubator_user"
 # Written by the module's own methods only, never through write(): the
@@ -25,6 +26,7 @@ class IncubatorProject(models.Model):
         "mail.activity.mixin",
         "website.published.mixin",
         "website.seo.metadata",
+        "website.searchable.mixin",
         "image.mixin",
         "incubator.balance.mixin",
     ]
@@ -271,6 +273,79 @@ class IncubatorProject(models.Model):
         newcomers = self.entrepreneur_ids.filtered(lambda p: not p.is_entrepreneur)
         if newcomers:
             newcomers.write({"is_entrepreneur": True})
+
+    # ------------------------------------------------------------------
+    # Website (directory, pages, sitemap, Odoo's site search)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _get_website_published_domain(self, website):
+        """Domain of the projects every visitor of ``website`` may see: the
+        published (and active) ones of its company. The /projects directory,
+        the project pages, the sitemap and the site search use it."""
+        return [
+            ("is_published", "=", True),
+            ("company_id", "in", [False, website.company_id.id]),
+        ]
+
+    @api.model
+    def _search_get_detail(self, website, order, options):
+        """Odoo's site search (search type ``projects``): the projects
+        /projects shows, by name, organisation or teaser (what its own search
+        box looks in), read as the visitor."""
+        search_fields = ["name"]
+        fetch_fields = ["name", "website_url"]
+        mapping = {
+            "name": {"name": "name", "type": "text", "match": True},
+            "website_url": {"name": "website_url", "type": "text", "truncate": False},
+        }
+        if options.get("displayDescription"):
+            search_fields.append("short_description")
+            fetch_fields.append("short_description")
+            mapping["description"] = {
+                "name": "short_description",
+                "type": "text",
+                "match": True,
+            }
+        if options.get("displayDetail"):
+            fetch_fields.append("organisation_name")
+            mapping["detail"] = {
+                "name": "organisation_name",
+                "type": "text",
+                "match": True,
+            }
+        if options.get("displayImage"):
+            fetch_fields.append("write_date")  # the cache key of the image URL
+            mapping["image_url"] = {"name": "image_url", "type": "html"}
+        return {
+            "model": self._name,
+            "base_domain": [self._get_website_published_domain(website)],
+            "search_fields": search_fields,
+            # a related field: through search_extra (see incubator.webinar's)
+            "search_extra": lambda env, term: [
+                ("organisation_name", "ilike", escape_psql(term))
+            ],
+            "fetch_fields": fetch_fields,
+            "mapping": mapping,
+            "icon": "fa-lightbulb-o",
+        }
+
+    def _search_render_results(self, fetch_fields, mapping, icon, limit):
+        results_data = super()._search_render_results(
+            fetch_fields, mapping, icon, limit
+        )
+        if "image_url" in mapping:
+            # the projects without an image show the icon. sudo: the visitor
+            # has just read these projects; as superuser, telling whether they
+            # have an image does not read the fields of the record rules again
+            projects_sudo = self.sudo().with_context(bin_size=True)
+            projects_sudo.fetch(["image_128"])
+            with_image = projects_sudo.filtered("image_128")
+            website = self.env["website"]
+            for project, data in zip(self, results_data, strict=False):
+                if project in with_image:
+                    data["image_url"] = website.image_url(project, "image_128")
+        return results_data
 
     # ------------------------------------------------------------------
     # Time ledger (gift and counter-gift)

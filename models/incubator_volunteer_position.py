@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import email_normalize, formataddr, plaintext2html
+from odoo.tools import email_normalize, escape_psql, formataddr, plaintext2html
 
 STAFF_GROUP = "incubator_community.group_incubator_user"
 # What the team of a project writes on its job descriptions from
@@ -52,6 +52,7 @@ class IncubatorVolunteerPosition(models.Model):
         "mail.activity.mixin",
         "website.published.mixin",
         "website.seo.metadata",
+        "website.searchable.mixin",
     ]
     _order = "sequence, id desc"
     _check_company_auto = True
@@ -232,6 +233,55 @@ class IncubatorVolunteerPosition(models.Model):
         res["default_twitter"]["twitter:description"] = teaser
         res["default_meta_description"] = teaser
         return res
+
+    # ------------------------------------------------------------------
+    # Website (listing, pages, sitemap, Odoo's site search)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _get_website_published_domain(self, website):
+        """Domain of the volunteer positions every visitor of ``website`` may
+        see: published, of an active project of the website's company. The
+        /volunteer listing, the position pages, the sitemap and the site
+        search use it."""
+        return [
+            ("is_published", "=", True),
+            # a related field: searched as superuser, whatever projects the
+            # visitor may read
+            ("project_active", "=", True),
+            ("company_id", "in", [False, website.company_id.id]),
+        ]
+
+    @api.model
+    def _search_get_detail(self, website, order, options):
+        """Odoo's site search (search type ``volunteer``): the positions
+        /volunteer shows, by title, place, missions or project (what its own
+        search box looks in), read as the visitor."""
+        search_fields = ["name", "place"]
+        fetch_fields = ["name", "website_url"]
+        mapping = {
+            "name": {"name": "name", "type": "text", "match": True},
+            "website_url": {"name": "website_url", "type": "text", "truncate": False},
+        }
+        if options.get("displayDescription"):
+            search_fields.append("missions")
+            fetch_fields.append("missions")
+            mapping["description"] = {"name": "missions", "type": "text", "match": True}
+        if options.get("displayDetail"):
+            fetch_fields.append("project_name")
+            mapping["detail"] = {"name": "project_name", "type": "text", "match": True}
+        return {
+            "model": self._name,
+            "base_domain": [self._get_website_published_domain(website)],
+            "search_fields": search_fields,
+            # a related field: through search_extra (see incubator.webinar's)
+            "search_extra": lambda env, term: [
+                ("project_name", "ilike", escape_psql(term))
+            ],
+            "fetch_fields": fetch_fields,
+            "mapping": mapping,
+            "icon": "fa-handshake-o",
+        }
 
     # ------------------------------------------------------------------
     # Actions

@@ -11,6 +11,7 @@ from odoo.tools import (
     clean_context,
     create_index,
     email_normalize,
+    escape_psql,
     html2plaintext,
     is_html_empty,
 )
@@ -60,6 +61,7 @@ class IncubatorWebinar(models.Model):
         "mail.activity.mixin",
         "website.published.mixin",
         "website.seo.metadata",
+        "website.searchable.mixin",
         "image.mixin",
     ]
     _order = "start desc, id desc"
@@ -758,6 +760,80 @@ class IncubatorWebinar(models.Model):
             "view_mode": "form",
             "target": "current",
         }
+
+    # ------------------------------------------------------------------
+    # Website (listing, pages, sitemap, Odoo's site search)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _get_website_published_domain(self, website):
+        """Domain of the webinars every visitor of ``website`` may see: the
+        published ones of its company, upcoming or done. The /webinars
+        listing, the webinar pages, the sitemap and the site search use it."""
+        return [
+            ("is_published", "=", True),
+            ("state", "in", ("published", "done")),
+            ("company_id", "in", [False, website.company_id.id]),
+        ]
+
+    @api.model
+    def _search_get_detail(self, website, order, options):
+        """Odoo's site search (search type ``webinars``): the webinars
+        /webinars shows, by title, teaser or speaker, read as the visitor."""
+        search_fields = ["name"]
+        fetch_fields = ["name", "website_url"]
+        mapping = {
+            "name": {"name": "name", "type": "text", "match": True},
+            "website_url": {"name": "website_url", "type": "text", "truncate": False},
+        }
+        if options.get("displayDescription"):
+            search_fields.append("subtitle")
+            fetch_fields.append("subtitle")
+            mapping["description"] = {"name": "subtitle", "type": "text", "match": True}
+        if options.get("displayDetail"):
+            fetch_fields.append("start")
+            mapping["detail"] = {"name": "start", "type": "date"}
+        if options.get("displayExtraLink"):
+            fetch_fields.append("speaker_name")
+            mapping["extra_link"] = {
+                "name": "speaker_name",
+                "type": "text",
+                "match": True,
+            }
+        if options.get("displayImage"):
+            fetch_fields.append("write_date")  # the cache key of the image URL
+            mapping["image_url"] = {"name": "image_url", "type": "html"}
+        return {
+            "model": self._name,
+            "base_domain": [self._get_website_published_domain(website)],
+            "search_fields": search_fields,
+            # related fields go through search_extra, not search_fields: the
+            # fuzzy search joins their table, and its unqualified
+            # "WHERE is_published" then fails as ambiguous
+            "search_extra": lambda env, term: [
+                ("speaker_name", "ilike", escape_psql(term))
+            ],
+            "fetch_fields": fetch_fields,
+            "mapping": mapping,
+            "icon": "fa-microphone",
+        }
+
+    def _search_render_results(self, fetch_fields, mapping, icon, limit):
+        results_data = super()._search_render_results(
+            fetch_fields, mapping, icon, limit
+        )
+        if "image_url" in mapping:
+            # the webinars without an image show the icon. sudo: the visitor
+            # has just read these webinars; as superuser, telling whether they
+            # have an image does not read the fields of the record rules again
+            webinars_sudo = self.sudo().with_context(bin_size=True)
+            webinars_sudo.fetch(["image_128"])
+            with_image = webinars_sudo.filtered("image_128")
+            website = self.env["website"]
+            for webinar, data in zip(self, results_data, strict=False):
+                if webinar in with_image:
+                    data["image_url"] = website.image_url(webinar, "image_128")
+        return results_data
 
     # ------------------------------------------------------------------
     # Registration API (used by the website, the portal and the backend)

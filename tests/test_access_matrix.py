@@ -66,6 +66,7 @@ CORE_MODELS = {
     "res.partner",
     "res.config.settings",
     "privacy.lookup.wizard",
+    "website",
 }
 
 ORM_MATRIX = {
@@ -192,6 +193,9 @@ ORM_MATRIX = {
         EVERYTHING, EVERYTHING, ("ab", "", "", ""),
     ),
     "res.config.settings": dict.fromkeys(ROLES, NOTHING),
+    # Odoo's websites (the module adds its types to the site search): every
+    # role reads them, none changes them (Odoo's website designers do)
+    "website": dict.fromkeys(ROLES, READ_ALL),
     # the privacy lookup (extended to find the members in every model): the
     # system administrator's
     "privacy.lookup.wizard": dict.fromkeys(ROLES, NOTHING),
@@ -471,6 +475,7 @@ class AccessMatrixCommon(IncubatorCoachingCommon):
                 webinar_a.calendar_event_id,
                 webinar_b.calendar_event_id,
             ),
+            "website": (ref("website.default_website"),) * 2,
         }
 
         # a harmless value to write on each model
@@ -503,6 +508,7 @@ class AccessMatrixCommon(IncubatorCoachingCommon):
             "res.company": {"website": "https://rewritten.example.com"},
             "res.partner": {"function": "Rewritten"},
             "calendar.event": {"description": "<p>Rewritten</p>"},
+            "website": {"name": "Rewritten"},
         }
 
         # values of one more record on the side of A and of B (the models of
