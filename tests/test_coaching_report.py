@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo.tests import tagged, warmup
 
-from .test_coaching import IncubatorCoachingCommon
+from .common import IncubatorCoachingCommon
 
 # SQL queries of the pivot of the coaching hours (read_group by project and
 # month, four measures) and of a page of its list (smaller than both sizes, so

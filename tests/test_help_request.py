@@ -9,41 +9,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .test_matching import IncubatorMatchingCommon
-
-
-class HelpRequestCommon(IncubatorMatchingCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        # partner B (Instagram) helps partner A, who wants Instagram
-        cls.request = cls._help_request(
-            cls.partner_a,
-            skills=cls.skill_instagram,
-            name="Test grow our Instagram audience",
-            estimated_hours=3.0,
-        )
-        cls.helper_c = cls._entrepreneurs(["Test Helper C"])
-        cls._give_skills(cls.helper_c, (cls.skill_instagram, cls.level_beginner))
-        cls.user_portal_c = cls._portal_user(cls.helper_c, "incubator_portal_c")
-
-    @classmethod
-    def _portal_user(cls, partner, login):
-        return new_test_user(
-            cls.env,
-            login=login,
-            groups="base.group_portal",
-            partner_id=partner.id,
-            name=partner.name,
-            email=partner.email,
-        )
-
-    def _mails_to(self, partner, model):
-        return (
-            self.env["mail.mail"]
-            .sudo()
-            .search([("model", "=", model), ("recipient_ids", "in", partner.ids)])
-        )
+from .common import HelpRequestCommon
 
 
 @tagged("post_install", "-at_install")

@@ -12,7 +12,7 @@ from odoo.modules.module import get_module_path
 from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools.translate import TranslationModuleReader
 
-from .test_contribution import IncubatorLedgerCommon
+from .common import IncubatorLedgerCommon
 
 MODULE = "incubator_community"
 

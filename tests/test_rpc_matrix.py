@@ -44,7 +44,7 @@ from odoo.service.model import get_public_method
 from odoo.tests import HttpCase, JsonRpcException, tagged
 from odoo.tools import mute_logger
 
-from .test_access_matrix import ORM_MATRIX, RouteMatrixCommon
+from .common_access import ORM_MATRIX, RouteMatrixCommon
 
 # figures for the end of the run (scripts/incubator_strict_odoo.py prints them)
 _summary = logging.getLogger("odoo.addons.incubator_community.summary")

@@ -1,74 +1,17 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import re
 from urllib.parse import urlencode
 
 from odoo import Command, http
-from odoo.tests import HttpCase, new_test_user, tagged, warmup
+from odoo.tests import new_test_user, tagged, warmup
 from odoo.tools import mute_logger
 
-from .test_volunteer import IncubatorVolunteerCommon
+from .common_volunteer import CSRF_PATTERN, IncubatorWebsiteVolunteerCommon
 
 # SQL queries of one request (public visitor), measured on Odoo 18.0
 # Community; identical with 10 and 100 positions: a query per card would
 # break them. Odoo's own /event listing runs 39 and an event page 25.
 LIST_QUERIES = 7
 POSITION_PAGE_QUERIES = 8
-
-CSRF_PATTERN = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-class IncubatorWebsiteVolunteerCommon(HttpCase, IncubatorVolunteerCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        # own data only: hide the positions other data (demo) may have published
-        cls.env["incubator.volunteer.position"].search(
-            [("id", "not in", (cls.position_a | cls.position_b).ids)]
-        ).write({"active": False})
-        # the tests post more than the 10 forms an hour of one address
-        cls.env["ir.config_parameter"].sudo().set_param(
-            "incubator_community.public_form_burst_limit", 1000
-        )
-        cls.position_hidden = cls.env["incubator.volunteer.position"].create(
-            {
-                "name": "Test Hidden Position",
-                "project_id": cls.project_a.id,
-                "missions": "Secret missions",
-            }
-        )
-        cls.user_internal = new_test_user(
-            cls.env, login="incub_v_internal", groups="base.group_user"
-        )
-
-    def _login(self, user=None):
-        if user:
-            self.authenticate(user.login, user.login)
-        else:
-            self.authenticate(None, None)
-
-    def _apply_form(self, position, **values):
-        """Open the position page as the visitor does, then post its form
-        with the CSRF token it carries."""
-        page = self.url_open(position.website_url)
-        self.assertEqual(page.status_code, 200)
-        token = CSRF_PATTERN.search(page.text).group(1)
-        data = {
-            "name": "Julie Martin",
-            "email": "julie.martin@example.com",
-            "phone": "+32 470 12 34 56",
-            "motivation": "I live nearby and love local food.",
-            "incubator_website": "",
-            "csrf_token": token,
-            **values,
-        }
-        return self.url_open(
-            f"{position.website_url}/apply", data=data, allow_redirects=False
-        )
-
-    def _engagements(self, email):
-        return self.env["incubator.volunteer.engagement"].search(
-            [("partner_id.email_normalized", "=", email)]
-        )
 
 
 @tagged("post_install", "-at_install", "incubator", "incubator_volunteer")
