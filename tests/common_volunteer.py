@@ -170,8 +170,8 @@ class IncubatorWebsiteVolunteerCommon(HttpCase, IncubatorVolunteerCommon):
         self.assertEqual(page.status_code, 200)
         token = CSRF_PATTERN.search(page.text).group(1)
         data = {
-            "name": "Julie Martin",
-            "email": "julie.martin@example.com",
+            "name": "Test Julie Martin",
+            "email": "test.julie.martin@example.com",
             "phone": "+32 470 12 34 56",
             "motivation": "I live nearby and love local food.",
             "incubator_website": "",

@@ -464,6 +464,10 @@ class TestVolunteerSecurity(IncubatorVolunteerCommon):
                     record_a.with_user(self.user_portal_a).write({"sequence": 3})
 
     def test_public_reads_published_positions_only(self):
+        # own data only: unpublish the positions other data (demo) may publish
+        self.env["incubator.volunteer.position"].search(
+            [("id", "not in", (self.position_a | self.position_b).ids)]
+        ).write({"is_published": False})
         self.position_b.is_published = False
         engagement = self._engagement(self.volunteer_1, self.position_a)
         Position = self.env["incubator.volunteer.position"].with_user(self.user_public)

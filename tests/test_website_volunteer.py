@@ -161,11 +161,11 @@ class TestWebsiteVolunteer(IncubatorWebsiteVolunteerCommon):
         self.assertIn(
             f"{self.position_a.website_url}?applied=1", response.headers["Location"]
         )
-        engagement = self._engagements("julie.martin@example.com")
+        engagement = self._engagements("test.julie.martin@example.com")
         self.assertEqual(len(engagement), 1)
         self.assertRecordValues(
             engagement.partner_id,
-            [{"name": "Julie Martin", "phone": "+32 470 12 34 56"}],
+            [{"name": "Test Julie Martin", "phone": "+32 470 12 34 56"}],
         )
         self.assertEqual(engagement.stage_id, self.stage_recruitment)
         self.assertEqual(engagement.position_id, self.position_a)
@@ -182,30 +182,30 @@ class TestWebsiteVolunteer(IncubatorWebsiteVolunteerCommon):
     def test_apply_malformed_email_keeps_the_form(self):
         response = self._apply_form(
             self.position_a,
-            email="julie.martin@example",
+            email="test.julie.martin@example",
             motivation="Motivated <b>and</b> available",
         )
         self.assertEqual(response.status_code, 200)
         self.assertIn("o_incubator_form_errors", response.text)
         self.assertIn(
-            "julie.martin@example is not a valid e-mail address", response.text
+            "test.julie.martin@example is not a valid e-mail address", response.text
         )
         # every typed value is kept (and escaped)
-        self.assertIn('value="Julie Martin"', response.text)
-        self.assertIn('value="julie.martin@example"', response.text)
+        self.assertIn('value="Test Julie Martin"', response.text)
+        self.assertIn('value="test.julie.martin@example"', response.text)
         self.assertIn('value="+32 470 12 34 56"', response.text)
         self.assertIn("Motivated &lt;b&gt;and&lt;/b&gt; available", response.text)
-        self.assertFalse(self._engagements("julie.martin@example"))
+        self.assertFalse(self._engagements("test.julie.martin@example"))
         self.assertFalse(
-            self.env["res.partner"].search([("name", "=", "Julie Martin")])
+            self.env["res.partner"].search([("name", "=", "Test Julie Martin")])
         )
 
     def test_apply_missing_motivation(self):
         response = self._apply_form(self.position_a, motivation="   ")
         self.assertEqual(response.status_code, 200)
         self.assertIn("why you would like to volunteer", response.text)
-        self.assertIn('value="julie.martin@example.com"', response.text)
-        self.assertFalse(self._engagements("julie.martin@example.com"))
+        self.assertIn('value="test.julie.martin@example.com"', response.text)
+        self.assertFalse(self._engagements("test.julie.martin@example.com"))
 
     def test_apply_in_french(self):
         self.env["res.lang"]._activate_lang("fr_FR")
@@ -255,7 +255,7 @@ class TestWebsiteVolunteer(IncubatorWebsiteVolunteerCommon):
         self.assertIn("applied=1", response.headers["Location"])
         self.assertFalse(self._engagements("robot@example.com"))
         self.assertFalse(
-            self.env["res.partner"].search([("name", "=", "Julie Martin")])
+            self.env["res.partner"].search([("name", "=", "Test Julie Martin")])
         )
 
     def test_apply_rate_limited(self):
