@@ -5,7 +5,9 @@
   class setup) fails that test; one logged outside any test fails the run.
   Odoo's ``mute_logger`` still silences what a test provokes on purpose.
 * A skipped test is a failure: Odoo skips browser tests without a word when
-  Chromium or websocket-client is missing, and nothing must pass quietly.
+  Chromium or websocket-client is missing, and nothing must pass quietly. The
+  property tests are skipped where hypothesis is missing (so that the suite
+  runs under Odoo's own runner): here, they must run.
 * The terminal summary says how many browser tours ran in Chromium; a suite
   that defines tours but ran none fails.
 """

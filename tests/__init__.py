@@ -26,6 +26,7 @@ from . import test_volunteer
 from . import test_website_volunteer
 from . import test_volunteer_portal
 from . import test_access_matrix
+from . import test_rpc_matrix
 from . import test_hostile_input
 from . import test_privacy
 from . import test_i18n_rendering

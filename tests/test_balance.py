@@ -6,7 +6,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import float_compare, float_is_zero
 
-from .test_contribution import IncubatorLedgerCommon
+from .common import IncubatorLedgerCommon
 
 BALANCE_FIELDS = [
     "incubator_hours_given",

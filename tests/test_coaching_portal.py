@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from odoo.tests import HttpCase, tagged, warmup
 
-from .test_coaching import IncubatorCoachingCommon
+from .common import IncubatorCoachingCommon
 
 # SQL queries of one request to /my/coaching (portal user, one project),
 # identical with 10 and with 100 timesheets. Odoo's own /my/orders runs 30.

@@ -9,44 +9,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import IncubatorCommon
-
-
-class IncubatorLedgerCommon(IncubatorCommon):
-    """IncubatorCommon plus the kinds of contribution and a helper to record
-    entries. Never from demo data."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        ref = cls.env.ref
-        cls.kind_coaching = ref(
-            "incubator_community.incubator_contribution_kind_peer_coaching"
-        )
-        cls.kind_webinar = ref(
-            "incubator_community.incubator_contribution_kind_webinar_hosted"
-        )
-        cls.Contribution = cls.env["incubator.contribution"]
-
-    @classmethod
-    def _entry(cls, giver, receiver, hours=1.0, state="draft", **vals):
-        """Record an entry (as superuser) from a partner to a partner or a
-        project."""
-        key = (
-            "receiver_project_id"
-            if receiver._name == "incubator.project"
-            else "receiver_id"
-        )
-        return cls.env["incubator.contribution"].create(
-            {
-                "giver_id": giver.id,
-                key: receiver.id,
-                "hours": hours,
-                "kind_id": cls.kind_coaching.id,
-                "state": state,
-                **vals,
-            }
-        )
+from .common import IncubatorLedgerCommon
 
 
 @tagged("incubator", "incubator_ledger")

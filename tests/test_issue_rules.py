@@ -12,7 +12,7 @@ from odoo.modules.module import get_module_path
 from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools.translate import TranslationModuleReader
 
-from .test_contribution import IncubatorLedgerCommon
+from .common import IncubatorLedgerCommon
 
 MODULE = "incubator_community"
 
@@ -41,12 +41,15 @@ class TestFrenchTranslation(TransactionCase):
         missing = sorted(
             {
                 source
-                for module, _type, name, _res_id, source, _value, _comments in reader
+                for module, _type, name, res_id, source, _value, _comments in reader
                 if module == MODULE
                 and source not in translated
                 # the exporter walks the whole module folder, including the
                 # local Python environment of the run command (.run/venv)
                 and "/." not in name
+                # records of the demo data, where installed (odoo-bin's
+                # default): the seed is written in French, not translated
+                and not str(res_id).endswith("_demo")
             }
         )
         self.assertFalse(missing, "terms without a French translation in fr.po")

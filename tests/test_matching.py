@@ -1,63 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import Command
 from odoo.tests import tagged, users, warmup
 
-from .common import IncubatorCommon
-
-
-class IncubatorMatchingCommon(IncubatorCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.HelpRequest = cls.env["incubator.help.request"]
-        cls.giver = cls.env["res.partner"].create(
-            {"name": "Test Generous Giver", "email": "giver@example.com"}
-        )
-
-    @classmethod
-    def _entrepreneurs(cls, names):
-        return cls.env["res.partner"].create(
-            [
-                {"name": name, "email": f"{index}@helpers.example.com"}
-                | {"is_entrepreneur": True}
-                for index, name in enumerate(names)
-            ]
-        )
-
-    @classmethod
-    def _give_skills(cls, partner, *skill_levels):
-        cls.env["incubator.partner.skill"].create(
-            [cls._skill_vals(partner, skill, level) for skill, level in skill_levels]
-        )
-
-    @classmethod
-    def _receive(cls, partner, hours):
-        """``partner`` receives ``hours`` from the giver: a confirmed entry,
-        their balance goes down by ``hours``."""
-        contribution = cls.env["incubator.contribution"].create(
-            {
-                "giver_id": cls.giver.id,
-                "receiver_id": partner.id,
-                "hours": hours,
-                "kind_id": cls.env.ref(
-                    "incubator_community.incubator_contribution_kind_peer_coaching"
-                ).id,
-            }
-        )
-        contribution.action_confirm()
-        return contribution
-
-    @classmethod
-    def _help_request(cls, requester=None, project=None, skills=None, **vals):
-        return cls.env["incubator.help.request"].create(
-            {
-                "name": vals.pop("name", "Test help wanted"),
-                "requester_id": requester.id if requester else False,
-                "requester_project_id": project.id if project else False,
-                "skill_ids": [Command.set(skills.ids if skills else [])],
-                **vals,
-            }
-        )
+from .common import IncubatorMatchingCommon
 
 
 @tagged("post_install", "-at_install")

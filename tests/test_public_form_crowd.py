@@ -4,112 +4,16 @@ address registers, a flood is refused, robots meet Odoo's captcha, and a
 visitor learns where they stand."""
 
 import re
-from datetime import datetime, timedelta
 from unittest.mock import patch
 
-from odoo import Command, http
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import IncubatorCommon
+from .common_forms import SEATS, PublicFormCommon
 
-SEATS = 50
 CROWD = 200
-# tables a refused submission must leave as they were
-WATCHED_TABLES = (
-    "incubator_form_throttle",
-    "incubator_webinar_registration",
-    "incubator_volunteer_engagement",
-    "res_partner",
-    "calendar_attendee",
-    "mail_mail",
-    "mail_message",
-)
 POSITION_RE = re.compile(r'o_incubator_webinar_waiting_position" data-position="(\d+)"')
 RECAPTCHA_POST = "odoo.addons.google_recaptcha.models.ir_http.requests.post"
-
-
-class PublicFormCommon(HttpCase, IncubatorCommon):
-    """A webinar of B with 50 seats, a published volunteer position of B."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        start = datetime(2030, 1, 15, 11, 30)
-        cls.webinar = cls.env["incubator.webinar"].create(
-            {
-                "name": "Test crowd webinar",
-                "speaker_id": cls.partner_b.id,
-                "project_id": cls.project_b.id,
-                "start": start,
-                "stop": start + timedelta(hours=1),
-                "capacity": SEATS,
-                "is_published": True,
-            }
-        )
-        cls.position = cls.env["incubator.volunteer.position"].create(
-            {
-                "name": "Test crowd position",
-                "project_id": cls.project_b.id,
-                "contact_id": cls.partner_b.id,
-                "is_published": True,
-                "objective_ids": [Command.create({"name": "Guests", "target": 5})],
-            }
-        )
-
-    def setUp(self):
-        super().setUp()
-        self.authenticate(None, None)
-        self.Param = self.env["ir.config_parameter"].sudo()
-
-    def url_open(self, *args, **kwargs):
-        # the server reads what the test wrote; the test reads what it wrote
-        self.env.flush_all()
-        response = super().url_open(*args, **kwargs)
-        self.env.invalidate_all()
-        return response
-
-    def _post(self, url, data):
-        data = dict(data, csrf_token=http.Request.csrf_token(self))
-        return self.url_open(url, data=data, allow_redirects=False)
-
-    def _register(self, email, name="Visitor", **extra):
-        return self._post(
-            f"{self.webinar.website_url}/register",
-            {"name": name, "email": email, "incubator_website": "", **extra},
-        )
-
-    def _apply(self, email, **extra):
-        return self._post(
-            f"{self.position.website_url}/apply",
-            {
-                "name": "Volunteer",
-                "email": email,
-                "motivation": "Hello",
-                "incubator_website": "",
-                **extra,
-            },
-        )
-
-    def _registrations(self):
-        return self.env["incubator.webinar.registration"].search(
-            [("webinar_id", "=", self.webinar.id)]
-        )
-
-    def _applications(self, email):
-        return self.env["incubator.volunteer.engagement"].search(
-            [("partner_id.email", "=", email)]
-        )
-
-    def _row_counts(self):
-        self.env.flush_all()
-        self.env.cr.execute(
-            " UNION ALL ".join(
-                f"SELECT '{table}', COUNT(*) FROM {table}" for table in WATCHED_TABLES
-            )
-        )
-        return dict(self.env.cr.fetchall())
 
 
 @tagged("post_install", "-at_install", "incubator", "incubator_crowd")

@@ -44,7 +44,7 @@ from odoo.service.model import get_public_method
 from odoo.tests import HttpCase, JsonRpcException, tagged
 from odoo.tools import mute_logger
 
-from .test_access_matrix import ORM_MATRIX, RouteMatrixCommon
+from .common_access import ORM_MATRIX, RouteMatrixCommon
 
 # figures for the end of the run (scripts/incubator_strict_odoo.py prints them)
 _summary = logging.getLogger("odoo.addons.incubator_community.summary")
@@ -557,6 +557,11 @@ ODOO_FIELD_ORIGINS = {
 # readable, fails the test.
 # fmt: off
 PORTAL_FIELDS = {
+    "account.analytic.line": [  # timesheets of projects shared with them
+        ("incubator_project_id incubator_gifted incubator_contribution_id",
+         "a timesheet of a project shared with them (Odoo's project sharing): "
+         "its incubator project, whether the session was a gift and its entry"),
+    ],
     "incubator.coaching.engagement": [  # the team's own coaching only
         ("name state kind gifted date_start date_end incubator_project_id "
          "company_id task_id", "what /my/coaching shows of the team's coaching"),
@@ -1032,6 +1037,15 @@ class TestRpcMatrix(HttpCase, RpcMatrixCommon):
         """Every field of the module's models a portal user reads through RPC
         is listed in PORTAL_FIELDS (or comes from Odoo, under Odoo's rules),
         and each listed field is readable."""
+        # the first project shared with a portal user (Odoo's project
+        # sharing, which demo data does) opens timesheets to portal users:
+        # checked with it, on any database
+        shared = self.env["project.project"].create(
+            {"name": "Test shared project", "privacy_visibility": "portal"}
+        )
+        self.env["project.collaborator"].create(
+            {"project_id": shared.id, "partner_id": self.partner_other.id}
+        )
         self.authenticate(self.user_portal_a.login, self.user_portal_a.login)
         problems = []
         readable_by_model = {}

@@ -48,6 +48,10 @@ class TestIncubatorSecurity(IncubatorCommon):
         self.assertTrue(stage.exists() and theme.exists() and skill_type.exists())
 
     def test_portal_reads_own_and_published_projects(self):
+        # own data only: unpublish the projects other data (demo) may publish
+        self.env["incubator.project"].search(
+            [("id", "not in", (self.project_a | self.project_b).ids)]
+        ).write({"is_published": False})
         Project = self.env["incubator.project"].with_user(self.user_portal_a)
         # their own project, and the published ones (the website's directory)
         self.assertEqual(Project.search([]), self.project_a | self.project_b)

@@ -7,91 +7,11 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, JsonRpcException, tagged
 from odoo.tools import mute_logger
 
-from .common import IncubatorCommon
+from .common_volunteer import IncubatorVolunteerCommon
 
 ENGAGEMENT_MODEL = (
     "odoo.addons.incubator_community.models.incubator_volunteer_engagement"
 )
-
-
-class IncubatorVolunteerCommon(IncubatorCommon):
-    """Project A (team: entrepreneurs A and A2) publishes a position whose
-    contact is entrepreneur A; project B (team: B) publishes another one.
-    Never relies on demo data: stages are found by their code."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        Engagement = cls.env["incubator.volunteer.engagement"]
-        cls.stage_recruitment = Engagement._get_stage("recruitment")
-        cls.stage_integration = Engagement._get_stage("integration")
-        cls.stage_recognition = Engagement._get_stage("recognition")
-        cls.stage_responsibility = Engagement._get_stage("responsibility")
-        cls.stage_exit = Engagement._get_stage("exit")
-        Position = cls.env["incubator.volunteer.position"]
-        cls.position_a = Position.create(
-            {
-                "name": "Test Shop Welcome Volunteer",
-                "project_id": cls.project_a.id,
-                "contact_id": cls.partner_a.id,
-                "user_id": cls.user_staff.id,
-                "missions": "Welcome the visitors\nExplain the cooperative",
-                "counterparts": "Training and a volunteer evening",
-                "place": "Test Schaerbeek",
-                "hours_per_week": 3,
-                "duration": "6 months",
-                "is_published": True,
-                "objective_ids": [
-                    Command.create(
-                        {"name": "Welcome visitors", "target": 40, "unit": "a month"}
-                    ),
-                    Command.create(
-                        {"name": "New cooperators", "target": 5, "unit": "a month"}
-                    ),
-                ],
-            }
-        )
-        cls.position_b = Position.create(
-            {
-                "name": "Test Bike Mechanic Volunteer",
-                "project_id": cls.project_b.id,
-                "contact_id": cls.partner_b.id,
-                "missions": "Repair bikes",
-                "is_published": True,
-                "objective_ids": [
-                    Command.create({"name": "Repair bikes", "target": 8})
-                ],
-            }
-        )
-        cls.volunteer_1, cls.volunteer_2, cls.volunteer_3 = cls.env[
-            "res.partner"
-        ].create(
-            [
-                {"name": "Test Volunteer One", "email": "v1@example.com"},
-                {"name": "Test Volunteer Two", "email": "v2@example.com"},
-                {"name": "Test Volunteer Three", "email": "v3@example.com"},
-            ]
-        )
-
-    @classmethod
-    def _engagement(cls, partner, position, stage=None, **values):
-        return cls.env["incubator.volunteer.engagement"].create(
-            {
-                "partner_id": partner.id,
-                "position_id": position.id,
-                "stage_id": (stage or cls.stage_recruitment).id,
-                **values,
-            }
-        )
-
-    def _mails(self, record, subject_part=None):
-        mails = self.env["mail.mail"].search(
-            [("model", "=", record._name), ("res_id", "=", record.id)]
-        )
-        if subject_part:
-            mails = mails.filtered(lambda m: subject_part in (m.subject or ""))
-        return mails
 
 
 @tagged("post_install", "-at_install", "incubator", "incubator_volunteer")
@@ -544,6 +464,10 @@ class TestVolunteerSecurity(IncubatorVolunteerCommon):
                     record_a.with_user(self.user_portal_a).write({"sequence": 3})
 
     def test_public_reads_published_positions_only(self):
+        # own data only: unpublish the positions other data (demo) may publish
+        self.env["incubator.volunteer.position"].search(
+            [("id", "not in", (self.position_a | self.position_b).ids)]
+        ).write({"is_published": False})
         self.position_b.is_published = False
         engagement = self._engagement(self.volunteer_1, self.position_a)
         Position = self.env["incubator.volunteer.position"].with_user(self.user_public)

@@ -3,11 +3,10 @@ from datetime import datetime, timedelta
 
 import pytz
 
-from odoo import http
-from odoo.tests import HttpCase, JsonRpcException, new_test_user, tagged, warmup
+from odoo.tests import JsonRpcException, tagged, warmup
 from odoo.tools import mute_logger
 
-from .test_volunteer import IncubatorVolunteerCommon
+from .common_volunteer import IncubatorVolunteerPortalCommon
 
 # SQL queries of one request to /my/volunteers (portal user, 80 volunteers a
 # page), measured on Odoo 18.0 Community; identical with 10 and 100
@@ -19,46 +18,6 @@ MODELS = (
     "incubator.volunteer.engagement",
     "incubator.volunteer.objective",
 )
-
-
-class IncubatorVolunteerPortalCommon(HttpCase, IncubatorVolunteerCommon):
-    """Portal user A is in the team of project A, portal user B in the team
-    of project B; each project has a position and a volunteer in
-    recruitment."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.engagement_a = cls._engagement(
-            cls.volunteer_1, cls.position_a, motivation="Motivation of A's volunteer"
-        )
-        cls.engagement_b = cls._engagement(
-            cls.volunteer_2,
-            cls.position_b,
-            motivation="Motivation of B's volunteer",
-            note="<p>Private note of project B</p>",
-        )
-        cls.user_portal_c = new_test_user(
-            cls.env, login="incub_v_portal_c", groups="base.group_portal"
-        )
-
-    def _login(self, user=None):
-        if user:
-            self.authenticate(user.login, user.login)
-        else:
-            self.authenticate(None, None)
-
-    def _post(self, url, data=None):
-        data = dict(data or {}, csrf_token=http.Request.csrf_token(self))
-        return self.url_open(url, data=data, allow_redirects=False)
-
-    def _post_pairs(self, url, pairs):
-        pairs = [*pairs, ("csrf_token", http.Request.csrf_token(self))]
-        return self.url_open(url, data=pairs, allow_redirects=False)
-
-    def _assert_redirect(self, response, path):
-        self.assertIn(response.status_code, (301, 302, 303), response.text[:500])
-        self.assertIn(path, response.headers["Location"])
 
 
 @tagged("post_install", "-at_install", "incubator", "incubator_volunteer")

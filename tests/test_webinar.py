@@ -7,7 +7,7 @@ from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from .test_webinar_registration import WebinarCommon
+from .common_webinar import WebinarCommon
 
 
 @tagged("post_install", "-at_install", "incubator", "incubator_webinar")

@@ -3,79 +3,11 @@ from datetime import timedelta
 
 from psycopg2 import IntegrityError
 
-from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import IncubatorCommon
-
-
-class WebinarCommon(IncubatorCommon):
-    """A published webinar next week (speaker: entrepreneur B, 2 seats) and
-    five people who want to attend."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.speaker = cls.partner_b
-        cls.people = cls.env["res.partner"].create(
-            [
-                {"name": f"Test Peer {i}", "email": f"peer{i}@example.com"}
-                for i in range(1, 6)
-            ]
-        )
-        cls.start = fields.Datetime.now().replace(microsecond=0) + timedelta(days=7)
-        cls.webinar = cls._create_webinar(capacity=2)
-
-    @classmethod
-    def _create_webinar(cls, capacity=2, publish=True, **vals):
-        webinar = cls.env["incubator.webinar"].create(
-            {
-                "name": "Test Webinar Instagram",
-                "speaker_id": cls.speaker.id,
-                "project_id": cls.project_b.id,
-                "skill_ids": [(6, 0, cls.skill_instagram.ids)],
-                "capacity": capacity,
-                "start": cls.start,
-                "stop": cls.start + timedelta(hours=1),
-                **vals,
-            }
-        )
-        if publish:
-            webinar.action_publish()
-        return webinar
-
-    def _register_all(self, webinar, partners):
-        Registration = self.env["incubator.webinar.registration"]
-        for partner in partners:
-            Registration |= webinar._register_partner(partner)
-        return Registration
-
-    def _move_to_past(self, webinar):
-        past = fields.Datetime.now().replace(microsecond=0) - timedelta(days=1)
-        webinar.write({"start": past, "stop": past + timedelta(hours=1)})
-
-    def assertAttendeesAreSeatHolders(self, webinar):
-        """The calendar attendees are exactly the speaker and the people holding
-        a seat (confirmed, attended, absent)."""
-        webinar.invalidate_recordset()
-        holders = webinar.registration_ids.filtered(
-            lambda r: r.state in ("confirmed", "attended", "absent")
-        )
-        expected = webinar.speaker_id | holders.partner_id
-        self.assertEqual(webinar.partner_ids, expected)
-        self.assertEqual(webinar.calendar_event_id.partner_ids, expected)
-        self.assertEqual(webinar.attendee_ids.partner_id, expected)
-        self.assertEqual(len(webinar.attendee_ids), len(expected))
-
-    def _mails(self, partner, subject_part):
-        return self.env["mail.mail"].search(
-            [
-                ("recipient_ids", "in", partner.ids),
-                ("subject", "ilike", subject_part),
-            ]
-        )
+from .common_webinar import WebinarCommon
 
 
 @tagged("post_install", "-at_install", "incubator", "incubator_webinar")

@@ -13,138 +13,16 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 from odoo.tests.common import JsonRpcException
-from odoo.tools import mute_logger
 
-from .test_website_webinar import WebsiteWebinarCommon
+from .common_webinar import WebinarSecurityCommon
 
 # the context keys the module read for authority before issue 12: a caller
 # setting them gets nothing more
 OLD_AUTHORITY_KEYS = {"incubator_webinar_token": True, "incubator_webinar_sync": True}
-
-
-class WebinarSecurityCommon(WebsiteWebinarCommon):
-    """The webinars of WebsiteWebinarCommon (upcoming published with 2 seats,
-    done, draft, cancelled), a coach and an accountant (internal users who are
-    not programme staff), and helpers to call models through JSON-RPC."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.user_coach = new_test_user(
-            cls.env,
-            login="incubator_sec_coach",
-            groups="hr_timesheet.group_hr_timesheet_user",
-            name="Cora Coach",
-            email="cora.coach@example.com",
-        )
-        cls.user_accountant = new_test_user(
-            cls.env,
-            login="incubator_sec_accountant",
-            groups="account.group_account_invoice",
-            name="Abel Accountant",
-        )
-
-    def _call(self, model, method, ids, *args, context=None, **kwargs):
-        """Call ``model.browse(ids).method(*args, **kwargs)`` through
-        /web/dataset/call_kw as the logged-in user; the result, or the
-        JsonRpcException of an error (its message is the error's class)."""
-        params = {
-            "model": model,
-            "method": method,
-            "args": [ids, *args],
-            "kwargs": dict(kwargs, context=context or {}),
-        }
-        self.env.flush_all()
-        try:
-            with mute_logger("odoo.http"):
-                return self.make_jsonrpc_request(
-                    f"/web/dataset/call_kw/{model}/{method}", params
-                )
-        except JsonRpcException as exc:
-            return exc
-        finally:
-            self.env.invalidate_all()
-
-    def _call_button(self, model, method, ids, context=None):
-        """A button of a form, as the web client sends it."""
-        params = {
-            "model": model,
-            "method": method,
-            "args": [ids],
-            "kwargs": {"context": context or {}},
-        }
-        self.env.flush_all()
-        try:
-            with mute_logger("odoo.http"):
-                return self.make_jsonrpc_request("/web/dataset/call_button", params)
-        except JsonRpcException as exc:
-            return exc
-        finally:
-            self.env.invalidate_all()
-
-    def assertRefused(self, result, error="odoo.exceptions.AccessError"):
-        self.assertIsInstance(result, JsonRpcException, f"allowed: {result!r}")
-        self.assertEqual(str(result), error)
-
-    def _mail_count(self, partners=None, subject=None):
-        domain = []
-        if partners is not None:
-            domain.append(("recipient_ids", "in", partners.ids))
-        if subject:
-            domain.append(("subject", "ilike", subject))
-        return self.env["mail.mail"].search_count(domain)
-
-    def _state(self):
-        """What an unwanted call would change: webinars, registrations,
-        gifts, mails, help requests."""
-        self.env.invalidate_all()
-        webinars = self.env["incubator.webinar"].search([])
-        registrations = self.env["incubator.webinar.registration"].search([])
-        return {
-            "webinars": sorted(
-                webinars.mapped(
-                    lambda w: (w.id, w.state, w.is_published, w.start, w.recap_sent)
-                )
-            ),
-            "registrations": sorted(
-                registrations.mapped(lambda r: (r.id, r.state, r.seat_number))
-            ),
-            "gifts": self.env["incubator.contribution"].search_count([]),
-            "mails": self.env["mail.mail"].search_count([]),
-            "help": self.env["incubator.help.request"].search_count([]),
-            "attendees": sorted(
-                webinars.sudo().calendar_event_id.attendee_ids.mapped(
-                    lambda a: (a.event_id.id, a.partner_id.id)
-                )
-            ),
-        }
-
-    def _held_webinar(self, attended):
-        """A published webinar that took place yesterday, ``attended`` marked
-        attended (not closed)."""
-        start = fields.Datetime.now().replace(microsecond=0) + timedelta(days=3)
-        webinar = self.env["incubator.webinar"].create(
-            {
-                "name": "Held webinar",
-                "speaker_id": self.speaker.id,
-                "start": start,
-                "stop": start + timedelta(hours=1),
-                "capacity": 5,
-                "is_published": True,
-                "recap_takeaways": "<p>What we learnt.</p>",
-            }
-        )
-        registrations = self.env["incubator.webinar.registration"]
-        for partner in attended:
-            registrations |= webinar._register_partner(partner)
-        past = fields.Datetime.now().replace(microsecond=0) - timedelta(days=1)
-        webinar.write({"start": past, "stop": past + timedelta(hours=1)})
-        registrations.action_mark_attended()
-        return webinar
 
 
 @tagged("post_install", "-at_install", "incubator", "incubator_webinar")

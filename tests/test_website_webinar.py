@@ -1,13 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from urllib.parse import urlencode
 
-from odoo import Command, fields, http
-from odoo.tests import HttpCase, tagged, warmup
+from odoo import Command, fields
+from odoo.tests import tagged, warmup
 from odoo.tools import mute_logger
 
-from .common import IncubatorCommon
+from .common_webinar import UPCOMING_START, WebsiteWebinarCommon
 
 # SQL queries of one request, measured on Odoo 18.0 Community, identical with
 # 10 and 100 webinars and with 0 and 500 registrations: a query per card
@@ -20,111 +20,6 @@ WEBINAR_PAGE_QUERIES = 14
 WEBINAR_PAGE_QUERIES_PORTAL = 19
 ODOO_EVENTS_QUERIES = 39
 ODOO_EVENT_PAGE_QUERIES = 25
-
-# a winter date far ahead: 11:30 UTC is 12:30 in Brussels, 6:30 in New York
-UPCOMING_START = datetime(2030, 1, 15, 11, 30)
-PAST_START = datetime(2024, 3, 11, 9, 0)
-
-
-class WebsiteWebinarCommon(HttpCase, IncubatorCommon):
-    """A speaker (entrepreneur B, project B published) and four webinars:
-    upcoming (published, 2 seats), done (with its recap), draft, cancelled."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        # own data only: hide the webinars other data (demo) may have published
-        cls.env["incubator.webinar"].search([("is_published", "=", True)]).write(
-            {"is_published": False}
-        )
-        # many posts from 127.0.0.1 within the burst window
-        cls.env["ir.config_parameter"].sudo().set_param(
-            "incubator_community.public_form_burst_limit", 1000
-        )
-        cls.speaker = cls.partner_b
-        Webinar = cls.env["incubator.webinar"]
-        cls.webinar = Webinar.create(
-            {
-                "name": "Pricing your social impact",
-                "subtitle": "How to price a service that does good",
-                "website_description": "<p>A <strong>frank</strong> talk.</p>",
-                "speaker_id": cls.speaker.id,
-                "project_id": cls.project_b.id,
-                "skill_ids": [Command.set(cls.skill_odoo.ids)],
-                "start": UPCOMING_START,
-                "stop": UPCOMING_START + timedelta(hours=1),
-                "capacity": 2,
-                "videocall_location": "https://meet.example.com/secret-room",
-                "is_published": True,
-            }
-        )
-        cls.webinar_done = Webinar.create(
-            {
-                "name": "Instagram for cooperatives",
-                "speaker_id": cls.speaker.id,
-                "project_id": cls.project_b.id,
-                "skill_ids": [Command.set(cls.skill_instagram.ids)],
-                "theme_ids": [Command.set(cls.theme_mobility.ids)],
-                "start": PAST_START,
-                "stop": PAST_START + timedelta(hours=1),
-                "state": "done",
-                "is_published": True,
-                "recap_takeaways": "<p>Post <em>three</em> times a week.</p>",
-                "recap_tip": "Answer every comment within a day.",
-                "recap_resources": "<p><a href='https://example.com/guide'>"
-                "The guide</a></p>",
-                "recording_url": "https://video.example.com/recording-42",
-            }
-        )
-        cls.webinar_draft = Webinar.create(
-            {
-                "name": "Secret draft webinar",
-                "speaker_id": cls.speaker.id,
-                "website_description": "<p>Secret plans</p>",
-                "start": UPCOMING_START + timedelta(days=1),
-                "stop": UPCOMING_START + timedelta(days=1, hours=1),
-            }
-        )
-        cls.webinar_cancelled = Webinar.create(
-            {
-                "name": "Cancelled webinar",
-                "speaker_id": cls.speaker.id,
-                "start": UPCOMING_START + timedelta(days=2),
-                "stop": UPCOMING_START + timedelta(days=2, hours=1),
-                "is_published": True,
-            }
-        )
-        cls.webinar_cancelled.action_cancel()
-
-    def url_open(self, *args, **kwargs):
-        # the server reads what the test wrote; the test reads what it wrote
-        self.env.flush_all()
-        response = super().url_open(*args, **kwargs)
-        self.env.invalidate_all()
-        return response
-
-    def _login(self, user):
-        if user:
-            self.authenticate(user.login, user.login)
-        else:
-            self.authenticate(None, None)
-
-    def _post(self, url, data=None, **kwargs):
-        data = dict(data or {}, csrf_token=http.Request.csrf_token(self))
-        return self.url_open(url, data=data, allow_redirects=False, **kwargs)
-
-    def _register_url(self, webinar):
-        return f"{webinar.website_url}/register"
-
-    def _registrations(self, webinar):
-        return self.env["incubator.webinar.registration"].search(
-            [("webinar_id", "=", webinar.id)]
-        )
-
-    def _assert_redirect(self, response, path):
-        self.assertIn(response.status_code, (301, 302, 303), response.text[:500])
-        self.assertIn(path, response.headers["Location"])
 
 
 @tagged("post_install", "-at_install")
