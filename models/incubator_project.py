@@ -335,16 +335,8 @@ class IncubatorProject(models.Model):
             fetch_fields, mapping, icon, limit
         )
         if "image_url" in mapping:
-            # the projects without an image show the icon. sudo: the visitor
-            # has just read these projects; as superuser, telling whether they
-            # have an image does not read the fields of the record rules again
-            projects_sudo = self.sudo().with_context(bin_size=True)
-            projects_sudo.fetch(["image_128"])
-            with_image = projects_sudo.filtered("image_128")
-            website = self.env["website"]
-            for project, data in zip(self, results_data, strict=False):
-                if project in with_image:
-                    data["image_url"] = website.image_url(project, "image_128")
+            # those without an image show the icon
+            self.env["website"]._incubator_search_image_urls(self, results_data)
         return results_data
 
     # ------------------------------------------------------------------

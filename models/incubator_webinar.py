@@ -823,16 +823,8 @@ class IncubatorWebinar(models.Model):
             fetch_fields, mapping, icon, limit
         )
         if "image_url" in mapping:
-            # the webinars without an image show the icon. sudo: the visitor
-            # has just read these webinars; as superuser, telling whether they
-            # have an image does not read the fields of the record rules again
-            webinars_sudo = self.sudo().with_context(bin_size=True)
-            webinars_sudo.fetch(["image_128"])
-            with_image = webinars_sudo.filtered("image_128")
-            website = self.env["website"]
-            for webinar, data in zip(self, results_data, strict=False):
-                if webinar in with_image:
-                    data["image_url"] = website.image_url(webinar, "image_128")
+            # those without an image show the icon
+            self.env["website"]._incubator_search_image_urls(self, results_data)
         return results_data
 
     # ------------------------------------------------------------------

@@ -21,3 +21,20 @@ class Website(models.Model):
                     self.env[model_name]._search_get_detail(self, order, options)
                 )
         return result
+
+    def _incubator_search_image_urls(self, records, results_data):
+        """Set ``image_url`` in the site search's ``results_data`` of
+        ``records`` (webinars, projects) that have an image; the others keep
+        the icon of their type.
+
+        sudo: the visitor has just read these records; as superuser, telling
+        whether they have an image does not read the fields of the record
+        rules again.
+        """
+        records_sudo = records.sudo().with_context(bin_size=True)
+        records_sudo.fetch(["image_128"])
+        with_image = records_sudo.filtered("image_128")
+        for record, data in zip(records, results_data, strict=False):
+            if record in with_image:
+                data["image_url"] = self.image_url(record, "image_128")
+        return results_data
