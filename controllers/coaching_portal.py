@@ -15,7 +15,7 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
-from .main import _parse_id
+from .utils import parse_id
 
 HOURS_MEASURES = (
     "hours",
@@ -63,7 +63,7 @@ class IncubatorCoachingPortal(CustomerPortal):
     def portal_my_coaching(self, project_id=None, **kwargs):
         projects = self._get_my_coaching_projects()
         if project_id:
-            project_id = _parse_id(project_id)
+            project_id = parse_id(project_id)
             # a project that is not the caller's is none of their business
             if not project_id or project_id not in projects.ids:
                 raise NotFound()

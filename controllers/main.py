@@ -8,27 +8,9 @@ from odoo.osv import expression
 from odoo.addons.website.controllers.main import QueryURL
 from odoo.addons.website.models.ir_http import sitemap_qs2dom
 
+from .utils import MAX_RECORD_ID, SEARCH_MAX_LENGTH, parse_id
+
 PROJECTS_PER_PAGE = 12
-SEARCH_MAX_LENGTH = 100
-# ids are PostgreSQL integers: anything larger cannot be a record
-MAX_RECORD_ID = 2**31 - 1
-
-
-def _parse_id(value):
-    """Return the positive record id a form or URL value holds, or None.
-
-    Query-string values come from anyone: "abc", "-1", "1e9", "²" or a huge
-    number must not reach the database.
-    """
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str):
-        return None
-    value = value.strip()
-    if not value or not value.isascii() or not value.isdigit():
-        return None
-    number = int(value)
-    return number if 0 < number <= MAX_RECORD_ID else None
 
 
 class IncubatorProjectController(http.Controller):
@@ -85,8 +67,8 @@ class IncubatorProjectController(http.Controller):
         # NUL bytes are refused by PostgreSQL: strip them with the whitespace
         search = search.replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
         return {
-            "theme_id": _parse_id(theme),
-            "stage_id": _parse_id(stage),
+            "theme_id": parse_id(theme),
+            "stage_id": parse_id(stage),
             "phase": phase if isinstance(phase, str) and phase in phases else None,
             "search": search,
         }
@@ -123,7 +105,7 @@ class IncubatorProjectController(http.Controller):
 
         Raises NotFound for a page number past the last page.
         """
-        page = _parse_id(page)
+        page = parse_id(page)
         if not page:
             raise NotFound()
         website = request.website

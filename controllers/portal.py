@@ -26,7 +26,7 @@ from odoo.tools.misc import formatLang
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from .main import _parse_id
+from .utils import parse_id
 
 # lengths of what people type: longer input is refused with a message
 EMAIL_MAX_LENGTH = 254
@@ -353,7 +353,7 @@ class IncubatorPortal(CustomerPortal):
         partner = request.env.user.partner_id
         vals, errors = {}, {}
         if form["receiver_type"] == "project":
-            project_id = _parse_id(form["receiver_project_id"])
+            project_id = parse_id(form["receiver_project_id"])
             projects = self._get_declarable_projects(
                 partner, self._get_my_incubator_projects(partner)
             )
@@ -400,7 +400,7 @@ class IncubatorPortal(CustomerPortal):
             errors["date"] = error
         else:
             vals["date"] = date
-        kind_id = _parse_id(form["kind_id"])
+        kind_id = parse_id(form["kind_id"])
         if kind_id and kind_id in self._get_declarable_kinds().ids:
             vals["kind_id"] = kind_id
         else:
@@ -429,7 +429,7 @@ class IncubatorPortal(CustomerPortal):
         staff: the entry as the caller). Unknown and forbidden entries answer
         alike: no id enumeration.
         """
-        contribution_id = _parse_id(contribution_id)
+        contribution_id = parse_id(contribution_id)
         if not contribution_id:
             raise NotFound()
         user = request.env.user
@@ -734,7 +734,7 @@ class IncubatorPortal(CustomerPortal):
         own, their projects', those they help on, the open ones offered to
         everybody or addressed to them), as the caller; else NotFound, unknown
         and forbidden alike."""
-        request_id = _parse_id(request_id)
+        request_id = parse_id(request_id)
         if not request_id:
             raise NotFound()
         help_request = request.env["incubator.help.request"].search(
@@ -857,7 +857,7 @@ class IncubatorPortal(CustomerPortal):
             help_request._incubator_check_requester_rights()
         except AccessError as error:
             raise NotFound() from error
-        offer_id = _parse_id(offer_id)
+        offer_id = parse_id(offer_id)
         # the offers of the request the caller reads (record rules)
         offer = help_request.offer_ids.filtered(lambda offer: offer.id == offer_id)
         if not offer:
@@ -964,7 +964,7 @@ class IncubatorPortal(CustomerPortal):
             "requester_project_id": _clean_text(
                 post.get("requester_project_id"), NUMBER_MAX_LENGTH
             ),
-            "skill_ids": [_parse_id(value) for value in skill_values[:100]],
+            "skill_ids": [parse_id(value) for value in skill_values[:100]],
             "estimated_hours": _clean_text(
                 post.get("estimated_hours"), NUMBER_MAX_LENGTH + 1
             ),
@@ -992,7 +992,7 @@ class IncubatorPortal(CustomerPortal):
         else:
             vals["description"] = form["description"]
         if form["requester_project_id"]:
-            project_id = _parse_id(form["requester_project_id"])
+            project_id = parse_id(form["requester_project_id"])
             my_projects = self._get_my_incubator_projects(partner).filtered("active")
             if project_id and project_id in my_projects.ids:
                 vals["requester_project_id"] = project_id

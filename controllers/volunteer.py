@@ -24,7 +24,7 @@ from odoo.addons.website.controllers.main import QueryURL
 from odoo.addons.website.models.ir_http import sitemap_qs2dom
 
 from .form_guard import SILENT_DROP, guard_public_form
-from .main import MAX_RECORD_ID, SEARCH_MAX_LENGTH, _parse_id
+from .utils import MAX_RECORD_ID, SEARCH_MAX_LENGTH, parse_id
 
 POSITIONS_PER_PAGE = 12
 FORM_KEY = "volunteer_apply"
@@ -100,7 +100,7 @@ class IncubatorVolunteerController(http.Controller):
 
     def _prepare_positions_values(self, page=1, search=None, **kwargs):
         """Values of /volunteer; NotFound past the last page."""
-        page = _parse_id(page)
+        page = parse_id(page)
         if not page:
             raise NotFound()
         if not isinstance(search, str):

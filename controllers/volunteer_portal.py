@@ -27,7 +27,7 @@ from odoo.tools import html2plaintext, is_html_empty, plaintext2html
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from .main import _parse_id
+from .utils import parse_id
 
 # lengths of what the team types: longer input is refused with a message
 TITLE_MAX_LENGTH = 200
@@ -93,7 +93,7 @@ class IncubatorVolunteerPortal(CustomerPortal):
     def _get_my_position(self, position_id):
         """The position if it belongs to one of the caller's projects; else
         NotFound."""
-        position_id = _parse_id(position_id)
+        position_id = parse_id(position_id)
         if not position_id:
             raise NotFound()
         projects = self._get_my_volunteer_projects(request.env.user.partner_id)
@@ -110,7 +110,7 @@ class IncubatorVolunteerPortal(CustomerPortal):
     def _get_my_engagement(self, engagement_id):
         """The engagement if it belongs to one of the caller's projects; else
         NotFound."""
-        engagement_id = _parse_id(engagement_id)
+        engagement_id = parse_id(engagement_id)
         if not engagement_id:
             raise NotFound()
         projects = self._get_my_volunteer_projects(request.env.user.partner_id)
@@ -147,7 +147,7 @@ class IncubatorVolunteerPortal(CustomerPortal):
         values = self._prepare_portal_layout_values()
         partner = request.env.user.partner_id
         projects = self._get_my_volunteer_projects(partner)
-        project_id = _parse_id(project)
+        project_id = parse_id(project)
         current_project = (
             projects.browse(project_id)
             if project_id in projects.ids
@@ -354,7 +354,7 @@ class IncubatorVolunteerPortal(CustomerPortal):
         ``(vals, errors)``, errors a dict field name -> translated message."""
         env = request.env
         vals, errors = {}, {}
-        project_id = _parse_id(form["project_id"])
+        project_id = parse_id(form["project_id"])
         if project_id and project_id in projects.ids:
             vals["project_id"] = project_id
         else:
@@ -567,7 +567,7 @@ class IncubatorVolunteerPortal(CustomerPortal):
         error)``, the first error found as a translated message."""
         env = request.env
         vals = {}
-        stage_id = _parse_id(form["stage_id"])
+        stage_id = parse_id(form["stage_id"])
         stages = env["incubator.volunteer.stage"].search([])
         if stage_id not in stages.ids:
             return {}, env._("Choose a stage in the list.")

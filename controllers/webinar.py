@@ -29,7 +29,7 @@ from odoo.addons.website.controllers.main import QueryURL
 from odoo.addons.website.models.ir_http import sitemap_qs2dom
 
 from .form_guard import SILENT_DROP, guard_public_form
-from .main import MAX_RECORD_ID, _parse_id
+from .utils import MAX_RECORD_ID, parse_id
 from .portal import _clean_text
 
 _logger = logging.getLogger(__name__)
@@ -112,7 +112,7 @@ class IncubatorWebinarController(http.Controller):
         """Read the filters from the query string, dropping what is not an id.
         Whether the skill / theme exists is checked against the facets the
         page displays anyway."""
-        return {"skill_id": _parse_id(skill), "theme_id": _parse_id(theme)}
+        return {"skill_id": parse_id(skill), "theme_id": parse_id(theme)}
 
     def _get_webinars_card_fields(self):
         """Fields the cards show, read with the search in one query."""
@@ -139,7 +139,7 @@ class IncubatorWebinarController(http.Controller):
 
         Raises NotFound for a page number past the last page.
         """
-        page = _parse_id(page)
+        page = parse_id(page)
         if not page:
             raise NotFound()
         website = request.website
@@ -614,7 +614,7 @@ class IncubatorWebinarController(http.Controller):
         or missing token answers 404, as an unknown registration does."""
         registration_sudo = request.env[
             "incubator.webinar.registration"
-        ]._get_by_access_token(_parse_id(registration_id), access_token)
+        ]._get_by_access_token(parse_id(registration_id), access_token)
         if not registration_sudo:
             raise NotFound()
         error = None

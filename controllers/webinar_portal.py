@@ -19,7 +19,7 @@ from odoo.osv import expression
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from .main import _parse_id
+from .utils import parse_id
 from .webinar import OPEN_REGISTRATION_STATES, _get_visitor_tz
 
 
@@ -142,7 +142,7 @@ class IncubatorWebinarPortal(CustomerPortal):
         methods=["POST"],
     )
     def portal_my_webinar_cancel(self, registration_id, **post):
-        registration_id = _parse_id(registration_id)
+        registration_id = parse_id(registration_id)
         if not registration_id:
             raise NotFound()
         partner = request.env.user.partner_id

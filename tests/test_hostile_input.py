@@ -32,7 +32,7 @@ except ImportError:  # an optional test dependency: see skip_without()
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from ..controllers.main import _parse_id
+from ..controllers.utils import parse_id
 from .common import skip_without
 from .common_access import ROUTE_MATRIX, RouteMatrixCommon, build_path
 from .common_forms import COUNTED_MODELS, ERRORS, PROBE, HostileInputCommon
@@ -999,7 +999,7 @@ class TestHostilePortalForms(HostileInputCommon):
             response = self._get("/my/coaching", {"project_id": project_id})
             context = repr(project_id)
             self._assert_no_server_error(response, context)
-            mine = not project_id or _parse_id(project_id) == self.project_a.id
+            mine = not project_id or parse_id(project_id) == self.project_a.id
             self.assertEqual(response.status_code, 200 if mine else 404, context)
             self.assertNotIn("Test Project B", response.text, context)
 

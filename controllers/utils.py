@@ -1,0 +1,123 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Parsing of what a browser sends, shared by every controller of the module.
+
+These helpers only turn request values (query strings, form fields: strings
+from anyone) into Python values; they never decide a business rule. Ranges,
+limits and who may do what are checked once, by the model method the
+controller calls, which raises a translated ``UserError`` or
+``ValidationError`` the page shows.
+"""
+
+import math
+from datetime import datetime
+
+import pytz
+
+from odoo import fields
+
+# ids are PostgreSQL integers: anything larger cannot be a record
+MAX_RECORD_ID = 2**31 - 1
+# a typed figure longer than this is not a figure ("1" followed by 400 zeros)
+NUMBER_MAX_LENGTH = 20
+# what a search box may send
+SEARCH_MAX_LENGTH = 100
+# time zone of pages when neither the user nor the browser gives one
+DEFAULT_TZ = "Europe/Brussels"
+
+
+def parse_id(value):
+    """Return the positive record id a form or URL value holds, or None.
+
+    Query-string values come from anyone: "abc", "-1", "1e9", "²" or a huge
+    number must not reach the database.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not value or not value.isascii() or not value.isdigit():
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_RECORD_ID else None
+
+
+def parse_ids(values, limit=100):
+    """The valid record ids among a list of form values (at most ``limit``),
+    in order and without duplicates."""
+    if isinstance(values, str):
+        values = [values]
+    if not isinstance(values, (list, tuple)):
+        return []
+    ids = []
+    for value in values[:limit]:
+        record_id = parse_id(value)
+        if record_id and record_id not in ids:
+            ids.append(record_id)
+    return ids
+
+
+def clean_text(value, max_length=None):
+    """Text typed in a form: a string without NUL bytes (PostgreSQL refuses
+    them) nor surrounding blanks; ``max_length`` caps what is kept."""
+    if not isinstance(value, str):
+        return ""
+    value = value.replace("\x00", "").strip()
+    return value[:max_length] if max_length else value
+
+
+def clean_search(value):
+    """The text of a search box, capped to ``SEARCH_MAX_LENGTH``."""
+    return clean_text(value, SEARCH_MAX_LENGTH)
+
+
+def parse_number(value):
+    """The float a typed figure holds ("1.5", "1,5"), or None when it holds
+    none (empty, not a number, infinite, absurdly long). Ranges are the
+    model's business."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        value = str(value)
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not value or len(value) > NUMBER_MAX_LENGTH:
+        return None
+    try:
+        number = float(value.replace(",", "."))
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def parse_date(value):
+    """The date a typed value holds (YYYY-MM-DD, the format of the browsers'
+    date fields), or None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return fields.Date.to_date(value.strip()) or None
+    except (ValueError, TypeError):
+        return None
+
+
+def parse_local_datetime(value, tz_name):
+    """The naive UTC datetime of a date and time typed in the time zone
+    ``tz_name`` (YYYY-MM-DDTHH:MM, the browsers' format), or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        local = datetime.strptime(value.strip(), "%Y-%m-%dT%H:%M")
+    except ValueError:
+        return None
+    try:
+        tz = pytz.timezone(tz_name or DEFAULT_TZ)
+    except pytz.UnknownTimeZoneError:
+        tz = pytz.timezone(DEFAULT_TZ)
+    try:
+        moment = tz.localize(local).astimezone(pytz.utc).replace(tzinfo=None)
+    except OverflowError:  # the first or last hours of the calendar
+        return None
+    # a moment in year 9999 cannot have an end after it
+    return moment if moment.year < 9999 else None
