@@ -19,6 +19,7 @@ from . import incubator_form_throttle
 from . import incubator_webinar
 from . import incubator_webinar_registration
 from . import calendar_event
+from . import calendar_attendee
 from . import project_project
 from . import account_analytic_line
 from . import incubator_coaching_engagement

@@ -93,6 +93,35 @@ class CalendarEvent(models.Model):
             result[event_id] = self._incubator_strip_ics_attendees(result[event_id])
         return result
 
+    def _incubator_set_partners(self, partners):
+        """Make ``partners`` exactly the attendees of this entry; return the
+        attendees added (for their invitation).
+
+        Calendar's ``write`` on ``partner_ids`` would do it but also writes
+        the event row, on which concurrent registrations of one webinar would
+        then conflict (REPEATABLE READ): the partner side of the relation and
+        the attendee records are written instead, and calendar's alarm
+        scheduling is asked for as its ``write`` does (``_setup_alarms``, its
+        hook, used here only)."""
+        self.ensure_one()
+        event = self.sudo()
+        current = event.partner_ids
+        to_add = partners - current
+        to_remove = current - partners
+        if to_remove:
+            event.attendee_ids.filtered(lambda a: a.partner_id in to_remove).unlink()
+            to_remove.write({"meeting_ids": [Command.unlink(event.id)]})
+        new_attendees = self.env["calendar.attendee"].sudo()
+        if to_add:
+            to_add.write({"meeting_ids": [Command.link(event.id)]})
+            missing = to_add - event.attendee_ids.partner_id
+            new_attendees = new_attendees.create(
+                [{"event_id": event.id, "partner_id": p.id} for p in missing]
+            )
+        if to_add or to_remove:
+            event._setup_alarms()
+        return new_attendees
+
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------

@@ -665,18 +665,9 @@ class IncubatorVolunteerEngagement(models.Model):
         )
         event = Event.browse(event.id)
         engagements._set_attendee_names(event)
-        template = self.env.ref(
-            "incubator_community.mail_template_volunteer_evening",
-            raise_if_not_found=False,
-        )
-        if template:
-            attendees = event.attendee_ids.filtered(
-                lambda a: a.partner_id in volunteers
-            )
-            self._run_mail_safely(
-                lambda: attendees._send_mail_to_attendees(template),
-                "volunteer evening invitation",
-            )
+        event.attendee_ids.filtered(
+            lambda a: a.partner_id in volunteers
+        )._incubator_queue_mail("incubator_community.mail_template_volunteer_evening")
         project_sudo._write_protected(
             {
                 "volunteer_evening_event_id": event.id,
@@ -781,14 +772,9 @@ class IncubatorVolunteerEngagement(models.Model):
         )
         event = Event.browse(event.id)
         self._set_attendee_names(event)
-        template = self.env.ref(
-            "calendar.calendar_template_meeting_invitation", raise_if_not_found=False
+        event.attendee_ids._incubator_queue_mail(
+            "calendar.calendar_template_meeting_invitation"
         )
-        if template:
-            self._run_mail_safely(
-                lambda: event.attendee_ids._send_mail_to_attendees(template),
-                "recruitment meeting invitation",
-            )
         return event
 
     def _on_stage_changed(self):

@@ -601,10 +601,9 @@ class IncubatorWebinar(models.Model):
                     w.start != old_start[w.id] and w.start >= fields.Datetime.now()
                 )
             )
-            moved._queue_calendar_mail(
-                "calendar.calendar_template_meeting_changedate",
-                moved.sudo().calendar_event_id.attendee_ids & previous_attendees,
-            )
+            (
+                moved.sudo().calendar_event_id.attendee_ids & previous_attendees
+            )._incubator_queue_mail("calendar.calendar_template_meeting_changedate")
         return res
 
     @api.ondelete(at_uninstall=False)
@@ -1256,57 +1255,21 @@ class IncubatorWebinar(models.Model):
             [("webinar_id", "in", self.ids), ("state", "in", SEAT_STATES)]
         )
         holders_by_webinar = holders.grouped("webinar_id")
-        Attendee = self.env["calendar.attendee"].sudo()
-        new_attendees = Attendee
+        new_attendees = self.env["calendar.attendee"].sudo()
         for webinar in self.sudo():
-            event = webinar.calendar_event_id
-            wanted = (
+            new_attendees |= webinar.calendar_event_id._incubator_set_partners(
                 webinar.speaker_id
                 | holders_by_webinar.get(webinar, Registration).partner_id
             )
-            current = event.partner_ids
-            to_add = wanted - current
-            to_remove = current - wanted
-            if to_remove:
-                event.attendee_ids.filtered(
-                    lambda a, to_remove=to_remove: a.partner_id in to_remove
-                ).unlink()
-                to_remove.write({"meeting_ids": [Command.unlink(event.id)]})
-            if to_add:
-                to_add.write({"meeting_ids": [Command.link(event.id)]})
-                missing = to_add - event.attendee_ids.partner_id
-                new_attendees |= Attendee.create(
-                    [{"event_id": event.id, "partner_id": p.id} for p in missing]
-                )
-            if to_add or to_remove:
-                event._setup_alarms()
         self._send_invitations(new_attendees)
 
     def _send_invitations(self, attendees):
         """Calendar's invitation (with its .ics) to new attendees of future
         webinars, queued."""
         now = fields.Datetime.now()
-        attendees = attendees.filtered(lambda a: a.event_id.start > now)
-        self._queue_calendar_mail(
-            "calendar.calendar_template_meeting_invitation", attendees
+        attendees.filtered(lambda a: a.event_id.start > now)._incubator_queue_mail(
+            "calendar.calendar_template_meeting_invitation"
         )
-
-    def _queue_calendar_mail(self, template_xmlid, attendees):
-        """Calendar's mails to attendees, queued (calendar sends them at once),
-        never failing the business action."""
-        if not attendees:
-            return
-        template = self.env.ref(template_xmlid, raise_if_not_found=False)
-        if not template:
-            return
-        attendees = attendees.sudo().with_context(no_mail_to_attendees=False)
-        try:
-            with self.env.cr.savepoint():
-                attendees._send_mail_to_attendees(template, force_send=False)
-        except Exception:
-            _logger.warning(
-                "Could not queue the calendar e-mails of %s", attendees, exc_info=True
-            )
 
     def _send_recap(self):
         """Recap e-mail to the people who attended or were confirmed, once per
