@@ -30,7 +30,7 @@ from odoo.addons.website.models.ir_http import sitemap_qs2dom
 
 from .form_guard import SILENT_DROP, guard_public_form
 from .utils import MAX_RECORD_ID, parse_id
-from .portal import _clean_text
+from .utils import clean_text as _clean_text
 
 _logger = logging.getLogger(__name__)
 
