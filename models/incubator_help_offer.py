@@ -97,6 +97,7 @@ class IncubatorHelpOffer(models.Model):
             f"{IncubatorHelpRequest.MAX_HOURS}.",
         ),
     ]
+
     @api.depends("helper_id", "request_id")
     def _compute_display_name(self):
         for offer in self:
