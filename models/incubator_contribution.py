@@ -153,7 +153,7 @@ class IncubatorContribution(models.Model):
         required=True,
         digits=(10, 2),
         tracking=True,
-        help="Hours given, at most the hours of one day per entry.",
+        help="Hours given, at most 24 per entry.",
     )
     date = fields.Date(
         required=True,
@@ -782,7 +782,7 @@ class IncubatorContribution(models.Model):
             )
         description = vals.get("description") or ""
         if not isinstance(description, str):
-            errors["description"] = self.env._("Write the description as text.")
+            errors["description"] = self.env._("Write your message as text.")
         elif len(description) > self.DESCRIPTION_MAX_LENGTH:
             errors["description"] = self.env._(
                 "The description is too long: %s characters at most.",

@@ -90,7 +90,7 @@ class IncubatorHelpRequest(models.Model):
         required=True,
         default=1.0,
         tracking=True,
-        help="Estimate of the hours of help needed.",
+        help="Estimate of the hours of help needed (at most 200).",
     )
     deadline = fields.Date(tracking=True)
     state = fields.Selection(
@@ -240,7 +240,9 @@ class IncubatorHelpRequest(models.Model):
         for help_request in self:
             if help_request.deadline and help_request.deadline < today:
                 raise ValidationError(
-                    self._incubator_deadline_past_message(help_request.deadline)
+                    self._incubator_deadline_past_message(
+                        help_request.name, help_request.deadline
+                    )
                 )
 
     @api.constrains("addressed_to_id", "requester_id", "requester_project_id")
@@ -330,7 +332,7 @@ class IncubatorHelpRequest(models.Model):
         vals["name"] = name
         description = vals.get("description") or ""
         if not isinstance(description, str):
-            errors["description"] = self.env._("Write the description as text.")
+            errors["description"] = self.env._("Write your message as text.")
         elif len(description) > self.TEXT_MAX_LENGTH:
             errors["description"] = self.env._(
                 "The description is too long: %s characters at most.",
@@ -360,7 +362,9 @@ class IncubatorHelpRequest(models.Model):
             errors["deadline"] = self.env._("The date must be written as YYYY-MM-DD.")
         else:
             if deadline and deadline < fields.Date.context_today(self):
-                errors["deadline"] = self._incubator_deadline_past_message(deadline)
+                errors["deadline"] = self._incubator_deadline_past_message(
+                    name, deadline
+                )
             vals["deadline"] = deadline
         FormError.raise_if_any(errors)
         return self.create(vals)
@@ -1097,9 +1101,11 @@ class IncubatorHelpRequest(models.Model):
         return list(dict.fromkeys(ids))
 
     @api.model
-    def _incubator_deadline_past_message(self, deadline):
+    def _incubator_deadline_past_message(self, topic, deadline):
         return self.env._(
-            "The deadline (%s) is in the past.", fields.Date.to_string(deadline)
+            "The deadline of the help request %(topic)s (%(deadline)s) is in the past.",
+            topic=topic,
+            deadline=deadline,
         )
 
     def _incubator_prepare_contribution_vals(self, hours):
