@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from . import main
 from . import portal
+from . import contribution_portal
+from . import help_request_portal
 from . import form_guard
 from . import webinar
 from . import webinar_portal

@@ -131,15 +131,11 @@ class IncubatorCoachingPortal(CustomerPortal):
                 "by_kind": by_kind,
                 "by_month": by_month,
                 "engagements": engagements,
+                # the kinds of the grouped rows (values, not records)
                 "kind_labels": dict(
-                    request.env["incubator.coaching.report"]
-                    ._fields["kind"]
-                    ._description_selection(request.env)
-                ),
-                "engagement_states": dict(
-                    request.env["incubator.coaching.engagement"]
-                    ._fields["state"]
-                    ._description_selection(request.env)
+                    request.env["incubator.coaching.report"].fields_get(
+                        ["kind"], ["selection"]
+                    )["kind"]["selection"]
                 ),
             }
         )

@@ -21,6 +21,8 @@ MAX_RECORD_ID = 2**31 - 1
 NUMBER_MAX_LENGTH = 20
 # what a search box may send
 SEARCH_MAX_LENGTH = 100
+# the longest e-mail address (RFC 5321): longer text is not one
+EMAIL_MAX_LENGTH = 254
 # time zone of pages when neither the user nor the browser gives one
 DEFAULT_TZ = "Europe/Brussels"
 
@@ -89,6 +91,19 @@ def parse_number(value):
     except ValueError:
         return None
     return number if math.isfinite(number) else None
+
+
+def parse_or_typed(value, parser, *args):
+    """What ``parser`` reads in the typed text ``value``, else the text
+    itself ("" when nothing was typed).
+
+    For the forms whose model method checks every field: the model refuses the
+    text that holds no value with the message of its field, and tells "nothing
+    typed" ("") from "not a number" or "not a date" (any other text).
+    """
+    text = clean_text(value)
+    parsed = parser(text, *args) if text else None
+    return text if parsed is None else parsed
 
 
 def parse_date(value):

@@ -7,48 +7,34 @@ responsibility, objectives reached, notes, recruitment meeting).
 The team of a project (its entrepreneurs, signed in) is its staff here. Pages
 read as the caller, through the portal record rules (the positions and the
 volunteers of their team's projects), with domains narrowed to those
-projects; changes go through the models' methods for the team
+projects; changes go through one method of the models for the team
 (``_save_from_portal``, ``_update_from_portal``, ``action_schedule_meeting``),
-which check the caller and whitelist the fields. Anything else answers 404,
-unknown and forbidden alike.
+which checks the caller and every value. Anything else answers 404, unknown
+and forbidden alike.
 """
-
-import math
-from datetime import datetime
 
 import pytz
 from werkzeug.exceptions import NotFound
 
-from odoo import Command, fields, http
-from odoo.exceptions import UserError, ValidationError
+from odoo import http
+from odoo.exceptions import UserError
 from odoo.http import request
-from odoo.tools import html2plaintext, is_html_empty, plaintext2html
+from odoo.tools import html2plaintext, is_html_empty
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from .utils import parse_id
-
-# lengths of what the team types: longer input is refused with a message
-TITLE_MAX_LENGTH = 200
-SHORT_MAX_LENGTH = 200
-TEXT_MAX_LENGTH = 5000
-NUMBER_MAX_LENGTH = 20
-# objective rows a job description may hold
-OBJECTIVES_MAX = 20
-# hours a week a position may ask for
-HOURS_PER_WEEK_MAX = 80
-# time zone of the community when the user has none (see DESIGN.md)
-DEFAULT_TZ = "Europe/Brussels"
-
-
-def _clean_text(value, max_length=None):
-    """Text typed in a form: a string without NUL bytes nor surrounding
-    blanks; ``max_length`` caps what is echoed back."""
-    if not isinstance(value, str):
-        return ""
-    value = value.replace("\x00", "").strip()
-    return value[:max_length] if max_length else value
+from ..tools import FormError
+from .utils import (
+    DEFAULT_TZ,
+    NUMBER_MAX_LENGTH,
+    clean_text,
+    parse_date,
+    parse_id,
+    parse_local_datetime,
+    parse_number,
+    parse_or_typed,
+)
 
 
 class IncubatorVolunteerPortal(CustomerPortal):
@@ -194,9 +180,6 @@ class IncubatorVolunteerPortal(CustomerPortal):
                 "engagement_count": engagement_count,
                 "pager": pager,
                 "status_message": self._get_volunteer_status_message(message),
-                "responsibility_roles": self._get_volunteer_selection(
-                    "incubator.volunteer.engagement", "responsibility_role"
-                ),
             }
         )
         return values
@@ -242,18 +225,19 @@ class IncubatorVolunteerPortal(CustomerPortal):
         errors = {}
         if is_post:
             form = self._prepare_position_form_values(post)
-            vals, errors = self._parse_position_form(form, position, projects)
-            if not errors:
-                try:
-                    # savepoint: a refused job description leaves nothing behind
-                    with request.env.cr.savepoint():
-                        # a new one: whoever writes it welcomes the volunteers,
-                        # until the team names somebody else
-                        position._save_from_portal(vals)
-                except (UserError, ValidationError) as exc:
-                    errors["form"] = exc.args[0]
-                else:
-                    return request.redirect("/my/volunteers?message=position_saved")
+            try:
+                # savepoint: a refused job description leaves nothing behind
+                with request.env.cr.savepoint():
+                    # the model checks every value; a new one: whoever writes
+                    # it welcomes the volunteers, until the team names
+                    # somebody else
+                    position._save_from_portal(self._parse_position_form(form))
+            except FormError as exc:
+                errors = exc.field_errors
+            except UserError as exc:
+                errors = {"form": exc.args[0]}
+            else:
+                return request.redirect("/my/volunteers?message=position_saved")
         else:
             form = self._position_to_form_values(position, projects)
         values = self._prepare_portal_layout_values()
@@ -264,23 +248,12 @@ class IncubatorVolunteerPortal(CustomerPortal):
                 "my_projects": projects,
                 "form": form,
                 "errors": errors,
-                "objectives_max": OBJECTIVES_MAX,
+                "objectives_max": position.MAX_OBJECTIVES,
             }
         )
         return request.render(
             "incubator_community.portal_volunteer_position_form", values
         )
-
-    def _position_text_fields(self):
-        """Text fields of the job description form: (name, max length)."""
-        return [
-            ("name", TITLE_MAX_LENGTH),
-            ("organisation_description", TEXT_MAX_LENGTH),
-            ("missions", TEXT_MAX_LENGTH),
-            ("counterparts", TEXT_MAX_LENGTH),
-            ("place", SHORT_MAX_LENGTH),
-            ("duration", SHORT_MAX_LENGTH),
-        ]
 
     def _position_to_form_values(self, position, projects):
         if not position:
@@ -290,7 +263,7 @@ class IncubatorVolunteerPortal(CustomerPortal):
                 "is_published": False,
             }
         form = {
-            fname: position[fname] or "" for fname, __ in self._position_text_fields()
+            fname: position[fname] or "" for fname in position.PORTAL_TEXT_MAX_LENGTHS
         }
         form.update(
             {
@@ -315,32 +288,35 @@ class IncubatorVolunteerPortal(CustomerPortal):
 
     def _prepare_position_form_values(self, post):
         """What the team typed, cleaned and capped, echoed back on error."""
+        Position = request.env["incubator.volunteer.position"]
         form = {
-            fname: _clean_text(post.get(fname), max_length + 1)
-            for fname, max_length in self._position_text_fields()
+            fname: clean_text(post.get(fname), max_length + 1)
+            for fname, max_length in Position.PORTAL_TEXT_MAX_LENGTHS.items()
         }
         lists = request.httprequest.form
-        names = lists.getlist("objective_name")[: OBJECTIVES_MAX + 1]
-        targets = lists.getlist("objective_target")[: OBJECTIVES_MAX + 1]
-        units = lists.getlist("objective_unit")[: OBJECTIVES_MAX + 1]
+        rows_max = Position.MAX_OBJECTIVES + 1
+        text_max = Position.OBJECTIVE_TEXT_MAX_LENGTH + 1
+        names = lists.getlist("objective_name")[:rows_max]
+        targets = lists.getlist("objective_target")[:rows_max]
+        units = lists.getlist("objective_unit")[:rows_max]
         objectives = []
         for index, name in enumerate(names):
             row = {
-                "name": _clean_text(name, SHORT_MAX_LENGTH + 1),
-                "target": _clean_text(
+                "name": clean_text(name, text_max),
+                "target": clean_text(
                     targets[index] if index < len(targets) else "",
                     NUMBER_MAX_LENGTH + 1,
                 ),
-                "unit": _clean_text(
-                    units[index] if index < len(units) else "", SHORT_MAX_LENGTH + 1
+                "unit": clean_text(
+                    units[index] if index < len(units) else "", text_max
                 ),
             }
             if any(row.values()):
                 objectives.append(row)
         form.update(
             {
-                "project_id": _clean_text(post.get("project_id"), NUMBER_MAX_LENGTH),
-                "hours_per_week": _clean_text(
+                "project_id": clean_text(post.get("project_id"), NUMBER_MAX_LENGTH),
+                "hours_per_week": clean_text(
                     post.get("hours_per_week"), NUMBER_MAX_LENGTH + 1
                 ),
                 "is_published": post.get("is_published") == "1",
@@ -349,84 +325,23 @@ class IncubatorVolunteerPortal(CustomerPortal):
         )
         return form
 
-    def _parse_position_form(self, form, position, projects):
-        """Turn the typed job description into position values; returns
-        ``(vals, errors)``, errors a dict field name -> translated message."""
-        env = request.env
-        vals, errors = {}, {}
-        project_id = parse_id(form["project_id"])
-        if project_id and project_id in projects.ids:
-            vals["project_id"] = project_id
-        else:
-            errors["project_id"] = env._("Choose one of your projects.")
-        for fname, max_length in self._position_text_fields():
-            if len(form[fname]) > max_length:
-                errors[fname] = env._(
-                    "%(field)s is too long: %(max)s characters at most.",
-                    field=self._position_field_label(fname),
-                    max=max_length,
-                )
-            else:
-                vals[fname] = form[fname] or False
-        if not form["name"]:
-            errors["name"] = env._("Give the position a title.")
-        if form["hours_per_week"]:
-            hours, error = self._parse_number(
-                form["hours_per_week"], HOURS_PER_WEEK_MAX
-            )
-            if error:
-                errors["hours_per_week"] = error
-            else:
-                vals["hours_per_week"] = hours
-        else:
-            vals["hours_per_week"] = 0.0
-        if len(form["objectives"]) > OBJECTIVES_MAX:
-            errors["objectives"] = env._(
-                "A job description holds %s objectives at most.", OBJECTIVES_MAX
-            )
-        else:
-            commands = [Command.delete(o.id) for o in position.objective_ids]
-            for sequence, row in enumerate(form["objectives"]):
-                if not row["name"]:
-                    errors["objectives"] = env._(
-                        "Describe each objective, or leave its row empty."
-                    )
-                    break
-                if (
-                    len(row["name"]) > SHORT_MAX_LENGTH
-                    or len(row["unit"]) > SHORT_MAX_LENGTH
-                ):
-                    errors["objectives"] = env._(
-                        "An objective and its unit take %s characters at most.",
-                        SHORT_MAX_LENGTH,
-                    )
-                    break
-                target = 0.0
-                if row["target"]:
-                    target, error = self._parse_number(row["target"])
-                    if error:
-                        errors["objectives"] = error
-                        break
-                commands.append(
-                    Command.create(
-                        {
-                            "sequence": sequence,
-                            "name": row["name"],
-                            "target": target,
-                            "unit": row["unit"] or False,
-                        }
-                    )
-                )
-            vals["objective_ids"] = commands
-        vals["is_published"] = form["is_published"]
-        return vals, errors
-
-    def _position_field_label(self, fname):
-        return (
-            request.env["incubator.volunteer.position"]
-            ._fields[fname]
-            ._description_string(request.env)
+    def _parse_position_form(self, form):
+        """The values of ``incubator.volunteer.position._save_from_portal``
+        from the typed ones (syntax only: the model judges them all)."""
+        Position = request.env["incubator.volunteer.position"]
+        vals = {fname: form[fname] for fname in Position.PORTAL_TEXT_MAX_LENGTHS}
+        vals.update(
+            {
+                "project_id": parse_id(form["project_id"]),
+                "hours_per_week": parse_or_typed(form["hours_per_week"], parse_number),
+                "is_published": form["is_published"],
+                "objectives": [
+                    dict(row, target=parse_or_typed(row["target"], parse_number))
+                    for row in form["objectives"]
+                ],
+            }
         )
+        return vals
 
     # ------------------------------------------------------------
     # ENGAGEMENTS
@@ -455,13 +370,13 @@ class IncubatorVolunteerPortal(CustomerPortal):
     def portal_volunteer_engagement_update(self, engagement_id, **post):
         engagement = self._get_my_engagement(engagement_id)
         form = self._prepare_engagement_form_values(engagement, post)
-        vals, error = self._parse_engagement_form(form, engagement)
+        vals = self._parse_engagement_form(form)
         return self._run_engagement_action(
             engagement,
+            # the model checks the caller (the team) and every value
             lambda engagement: engagement._update_from_portal(vals),
             "saved",
             form,
-            error,
         )
 
     @http.route(
@@ -475,34 +390,35 @@ class IncubatorVolunteerPortal(CustomerPortal):
         engagement = self._get_my_engagement(engagement_id)
         form = {
             "form": "meeting",
-            "meeting_start": _clean_text(
+            "meeting_start": clean_text(
                 post.get("meeting_start"), NUMBER_MAX_LENGTH + 1
             ),
         }
-        start, error = self._parse_local_datetime(form["meeting_start"])
+        # typed in the caller's time zone; the model checks it is to come
+        start = parse_or_typed(
+            form["meeting_start"], parse_local_datetime, request.env.user.tz
+        )
         return self._run_engagement_action(
             engagement,
             lambda engagement: engagement.action_schedule_meeting(start=start),
             "meeting",
             form,
-            error,
         )
 
-    def _run_engagement_action(self, engagement, action, message, form, error):
-        """Run ``action`` on the engagement unless ``error`` already refuses
-        the form; success redirects to the engagement page with the
-        confirmation ``message``, a refusal renders it again with the error
-        and what was typed, leaving nothing behind (savepoint)."""
-        if not error:
-            try:
-                with request.env.cr.savepoint():
-                    action(engagement)
-            except (UserError, ValidationError) as exc:
-                error = exc.args[0]
-            else:
-                return request.redirect(
-                    f"/my/volunteers/engagements/{engagement.id}?message={message}"
-                )
+    def _run_engagement_action(self, engagement, action, message, form):
+        """Run ``action`` on the engagement; success redirects to the
+        engagement page with the confirmation ``message``, a refusal renders
+        it again with the error and what was typed, leaving nothing behind
+        (savepoint)."""
+        try:
+            with request.env.cr.savepoint():
+                action(engagement)
+        except UserError as exc:
+            error = exc.args[0]
+        else:
+            return request.redirect(
+                f"/my/volunteers/engagements/{engagement.id}?message={message}"
+            )
         values = self._prepare_engagement_page_values(
             engagement, form=form, error=error
         )
@@ -531,9 +447,6 @@ class IncubatorVolunteerPortal(CustomerPortal):
                 "engagement": engagement,
                 # the stages are configuration, readable by the team
                 "stages": request.env["incubator.volunteer.stage"].search([]),
-                "responsibility_roles": self._get_volunteer_selection(
-                    "incubator.volunteer.engagement", "responsibility_role"
-                ),
                 "note_text": "" if is_html_empty(note) else html2plaintext(note),
                 "meeting_local": meeting_local,
                 "time_zone": tz.zone,
@@ -546,123 +459,43 @@ class IncubatorVolunteerPortal(CustomerPortal):
 
     def _prepare_engagement_form_values(self, engagement, post):
         """What the team typed, cleaned and capped, echoed back on error."""
+        max_note = engagement.NOTE_MAX_LENGTH
         return {
             "form": "update",
-            "stage_id": _clean_text(post.get("stage_id"), NUMBER_MAX_LENGTH),
-            "responsibility_role": _clean_text(
+            "stage_id": clean_text(post.get("stage_id"), NUMBER_MAX_LENGTH),
+            "responsibility_role": clean_text(
                 post.get("responsibility_role"), NUMBER_MAX_LENGTH
             ),
-            "date_start": _clean_text(post.get("date_start"), NUMBER_MAX_LENGTH + 1),
-            "note": _clean_text(post.get("note"), TEXT_MAX_LENGTH + 1),
+            "date_start": clean_text(post.get("date_start"), NUMBER_MAX_LENGTH + 1),
+            "note": clean_text(post.get("note"), max_note + 1),
             "progress": {
-                objective.id: _clean_text(
+                objective.id: clean_text(
                     post.get(f"progress_{objective.id}"), NUMBER_MAX_LENGTH + 1
                 )
                 for objective in engagement.objective_ids
             },
         }
 
-    def _parse_engagement_form(self, form, engagement):
-        """Turn the typed values into engagement values; returns ``(vals,
-        error)``, the first error found as a translated message."""
-        env = request.env
-        vals = {}
-        stage_id = parse_id(form["stage_id"])
-        stages = env["incubator.volunteer.stage"].search([])
-        if stage_id not in stages.ids:
-            return {}, env._("Choose a stage in the list.")
-        if stage_id != engagement.stage_id.id:
-            vals["stage_id"] = stage_id
-        roles = self._get_volunteer_selection(
-            "incubator.volunteer.engagement", "responsibility_role"
-        )
-        if form["responsibility_role"] and form["responsibility_role"] not in roles:
-            return {}, env._("Choose a responsibility in the list.")
-        vals["responsibility_role"] = form["responsibility_role"] or False
-        if form["date_start"]:
-            try:
-                date_start = fields.Date.to_date(form["date_start"])
-            except (TypeError, ValueError):
-                date_start = None
-            if not date_start:
-                return {}, env._("The start date must be written as YYYY-MM-DD.")
-            vals["date_start"] = date_start
-        else:
-            vals["date_start"] = False
-        if len(form["note"]) > TEXT_MAX_LENGTH:
-            return {}, env._(
-                "The notes are too long: %s characters at most.", TEXT_MAX_LENGTH
-            )
-        vals["note"] = plaintext2html(form["note"]) if form["note"] else False
-        commands = []
-        for objective in engagement.objective_ids:
-            typed = form["progress"].get(objective.id, "")
-            progress = 0.0
-            if typed:
-                progress, error = self._parse_number(typed)
-                if error:
-                    return {}, error
-            if progress != objective.progress:
-                commands.append(Command.update(objective.id, {"progress": progress}))
-        if commands:
-            vals["objective_ids"] = commands
-        return vals, None
+    def _parse_engagement_form(self, form):
+        """The values of ``incubator.volunteer.engagement._update_from_portal``
+        from the typed ones (syntax only: the model judges them all)."""
+        return {
+            "stage_id": parse_id(form["stage_id"]),
+            "responsibility_role": form["responsibility_role"],
+            "date_start": parse_or_typed(form["date_start"], parse_date),
+            "note": form["note"],
+            "progress": {
+                objective_id: parse_or_typed(typed, parse_number)
+                for objective_id, typed in form["progress"].items()
+            },
+        }
 
     # ------------------------------------------------------------
     # TOOLS
     # ------------------------------------------------------------
 
-    def _parse_number(self, value, maximum=None):
-        """``(number, error)`` from a typed figure ("1.5", "1,5"), at least 0
-        and at most ``maximum`` when given."""
-        try:
-            number = float(value.replace(",", "."))
-        except ValueError:
-            number = None
-        if (
-            number is None
-            or len(value) > NUMBER_MAX_LENGTH
-            or not math.isfinite(number)
-        ):
-            return None, request.env._("Write the figures as numbers, e.g. 20 or 1.5.")
-        if number < 0 or (maximum is not None and number > maximum):
-            if maximum is None:
-                return None, request.env._("The figures cannot be negative.")
-            return None, request.env._(
-                "The hours a week must be between 0 and %s.", maximum
-            )
-        return number, None
-
     def _format_number(self, number):
         return f"{number:g}"
-
-    def _parse_local_datetime(self, value):
-        """``(naive UTC datetime, error)`` from a date and time typed in the
-        caller's time zone (YYYY-MM-DDTHH:MM, the browsers' format)."""
-        if not value:
-            return None, request.env._("Give the date and time of the meeting.")
-        try:
-            local = datetime.strptime(value, "%Y-%m-%dT%H:%M")
-        except ValueError:
-            return None, request.env._(
-                "Write the date and time of the meeting as YYYY-MM-DD HH:MM."
-            )
-        tz = pytz.timezone(request.env.user.tz or DEFAULT_TZ)
-        try:
-            start = tz.localize(local).astimezone(pytz.utc).replace(tzinfo=None)
-        except OverflowError:  # the first or last hours of the calendar
-            start = None
-        if start is None or start.year >= 9999:  # the meeting must end in it
-            return None, request.env._(
-                "Write the date and time of the meeting as YYYY-MM-DD HH:MM."
-            )
-        if start < datetime.now():
-            return None, request.env._("The meeting cannot be in the past.")
-        return start, None
-
-    def _get_volunteer_selection(self, model_name, field_name):
-        field = request.env[model_name]._fields[field_name]
-        return dict(field._description_selection(request.env))
 
     def _get_volunteer_status_message(self, key):
         """The translated confirmation a redirect asks for with ?message=."""

@@ -29,8 +29,8 @@ from odoo.addons.website.controllers.main import QueryURL
 from odoo.addons.website.models.ir_http import sitemap_qs2dom
 
 from .form_guard import SILENT_DROP, guard_public_form
-from .portal import _clean_text
 from .utils import MAX_RECORD_ID, parse_id
+from .utils import clean_text as _clean_text
 
 _logger = logging.getLogger(__name__)
 

@@ -126,7 +126,6 @@ class IncubatorWebinarPortal(CustomerPortal):
                 "pager": pager,
                 "searchbar_filters": searchbar_filters,
                 "filterby": filterby,
-                "state_labels": self._get_webinar_selection_labels(),
                 "status_message": self._get_webinar_status_message(message),
                 "error": error,
                 "tz": _get_visitor_tz(),
@@ -176,10 +175,6 @@ class IncubatorWebinarPortal(CustomerPortal):
     # ------------------------------------------------------------
     # TOOLS
     # ------------------------------------------------------------
-
-    def _get_webinar_selection_labels(self):
-        field = request.env["incubator.webinar.registration"]._fields["state"]
-        return dict(field._description_selection(request.env))
 
     def _get_webinar_status_message(self, key):
         messages = {

@@ -8,7 +8,10 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, consteq, email_normalize, format_duration
+from odoo.tools.misc import formatLang
 from odoo.tools.misc import hmac as hmac_sign
+
+from ..tools import FormError, is_number
 
 MANAGER_GROUP = "incubator_community.group_incubator_manager"
 STAFF_GROUP = "incubator_community.group_incubator_user"
@@ -27,9 +30,6 @@ CONFIRMATION_REQUEST_DELAY = timedelta(days=1)
 MODULE_ONLY_FIELDS = ("confirmation_requested_date",)
 # Scope of the signature of the confirmation links (see _get_confirm_token)
 CONFIRM_TOKEN_SCOPE = "incubator_community.contribution_confirm"
-# What a reason (dispute, cancellation, reversal) may hold
-REASON_MAX_LENGTH = 5000
-
 # Columns a database trigger freezes once an entry is confirmed, whatever
 # writes to the table (ORM, SQL, another module).
 LEDGER_FROZEN_COLUMNS = (
@@ -101,6 +101,14 @@ class IncubatorContribution(models.Model):
         "kind_id",
         "description",
     ]
+
+    # The hours one entry holds at most (one day); the rule of the model's
+    # checks, of its SQL guard below and of every form
+    MAX_HOURS_PER_ENTRY = 24
+    # What a description (declaration) and a reason (dispute, cancellation,
+    # reversal) may hold
+    DESCRIPTION_MAX_LENGTH = 5000
+    REASON_MAX_LENGTH = 5000
 
     name = fields.Char(string="Label", compute="_compute_name", search="_search_name")
     giver_id = fields.Many2one(
@@ -226,10 +234,12 @@ class IncubatorContribution(models.Model):
     access_token = fields.Char("Security Token", copy=False, groups="base.group_system")
 
     _sql_constraints = [
+        # the database's guard; the model's methods check it first, translated
         (
             "hours_range",
-            "CHECK(hours > 0 AND hours <= 24)",
-            "The hours of an entry must be more than 0 and at most 24.",
+            f"CHECK(hours > 0 AND hours <= {MAX_HOURS_PER_ENTRY})",
+            f"The hours of an entry must be more than 0 and at most "
+            f"{MAX_HOURS_PER_ENTRY}.",
         ),
         (
             "one_giver",
@@ -550,6 +560,7 @@ class IncubatorContribution(models.Model):
     def _dispute_with_token(self, reason):
         """Dispute from the e-mail link (see :meth:`_confirm_with_token`)."""
         self.ensure_one()
+        reason = self._clean_reason(reason)
         self._check_not_giver()
         user = self.env.user
         name = self.receiver_name if user._is_public() else user.partner_id.name
@@ -664,12 +675,16 @@ class IncubatorContribution(models.Model):
         user's partner, the entry waits for the receiver's confirmation, and the
         receiver gets the "please confirm" e-mail.
 
-        :param dict vals: ``receiver_id`` (partner id) or ``receiver_email`` or
-            ``receiver_project_id``; ``hours``; ``date`` (optional, default
-            today); ``kind_id``; ``description`` (optional). Strings are
-            accepted, as typed in a form. Other keys are ignored.
+        The one judge of a declaration, whatever the path (the portal form or
+        RPC): every value is checked here, and nowhere else.
+
+        :param dict vals: the receiver: ``receiver_id`` (a partner id), or
+            ``receiver_email``, or ``receiver_project_id``; ``hours`` (a
+            number); ``date`` (a date or "YYYY-MM-DD"; default today when
+            absent); ``kind_id``; ``description`` (optional). Other keys are
+            ignored.
         :return: the new entry
-        :raise ValidationError: with a message the member can act on
+        :raise FormError: a message for each wrong value (``field_errors``)
         """
         user = self.env.user
         if user._is_public():
@@ -698,107 +713,82 @@ class IncubatorContribution(models.Model):
             self.env["res.partner"]
             .sudo()
             .search(
-                [
-                    ("email_normalized", "=", normalized),
-                    "|",
-                    ("is_entrepreneur", "=", True),
-                    ("user_ids", "!=", False),
-                ],
+                [("email_normalized", "=", normalized), *self._declare_member_domain()],
                 order="is_entrepreneur desc, id",
                 limit=1,
             )
         )
         return self.env["res.partner"].browse(receiver_sudo.ids)
 
+    @api.model
+    def _declare_member_domain(self):
+        """Who may receive a declaration: the members of the community (the
+        entrepreneurs, and the contacts with a user account)."""
+        return [
+            ("active", "=", True),
+            "|",
+            ("is_entrepreneur", "=", True),
+            ("user_ids", "!=", False),
+        ]
+
+    @api.model
+    def _declare_projects_domain(self, giver):
+        """The projects ``giver`` may declare time given to: the published
+        projects of the current company (the website's on a page), except
+        their own. The portal form lists them."""
+        return [
+            ("active", "=", True),
+            ("is_published", "=", True),
+            ("company_id", "in", [False, self.env.company.id]),
+            ("entrepreneur_ids", "not in", giver.ids),
+        ]
+
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
 
     @api.model
+    def _hours_range_message(self):
+        return self.env._(
+            "The hours must be more than 0 and at most %s for one entry.",
+            formatLang(self.env, self.MAX_HOURS_PER_ENTRY, digits=0),
+        )
+
+    @api.model
     def _declare_prepare_vals(self, giver, vals):
-        """Check and convert the values of a declaration, raising a
-        ValidationError a member can act on."""
-        Partner = self.env["res.partner"].sudo()
-        Project = self.env["incubator.project"].sudo()
-        receiver = Partner.browse()
-        project = Project.browse()
-        receiver_id = self._declare_int(vals.get("receiver_id"))
-        project_id = self._declare_int(vals.get("receiver_project_id"))
-        email = (vals.get("receiver_email") or "").strip()
-        if receiver_id:
-            receiver = Partner.browse(receiver_id).exists()
-            if (
-                not receiver
-                or not receiver.active
-                or not (receiver.is_entrepreneur or receiver.user_ids)
-            ):
-                raise ValidationError(
-                    self.env._("This person is not a member of the community.")
-                )
-        elif email:
-            receiver = Partner.browse(self._declare_find_receiver(email).ids)
-            if not receiver:
-                raise ValidationError(
-                    self.env._(
-                        "Nobody in the community uses the e-mail address %(email)s: "
-                        "check it, or choose a project.",
-                        email=email,
-                    )
-                )
-        if project_id:
-            project = Project.browse(project_id).exists()
-            if not project or not project.active or not project.is_published:
-                raise ValidationError(
-                    self.env._("This project is not part of the programme.")
-                )
-        if not receiver and not project:
-            raise ValidationError(
-                self.env._("Choose who received your time: a person or a project.")
+        """Check and convert the values of a declaration (see
+        :meth:`_declare`): every field, then one FormError listing what is
+        wrong, with a message a member can act on."""
+        errors = {}
+        receiver, receiver_field = self._declare_check_receiver(giver, vals, errors)
+        project = self._declare_check_project(giver, vals, errors)
+        if receiver_field is None and "receiver_project_id" not in vals:
+            errors["receiver"] = self.env._(
+                "Choose who received your time: a person or a project."
             )
-        if receiver and project:
-            raise ValidationError(
-                self.env._("Choose one receiver only: either a person or a project.")
+        elif receiver and project:
+            errors["receiver"] = self.env._(
+                "Choose one receiver only: either a person or a project."
             )
-        if receiver == giver:
-            raise ValidationError(
-                self.env._("You cannot declare time given to yourself.")
-            )
-        if giver in project.entrepreneur_ids:
-            raise ValidationError(
-                self.env._("You cannot declare time given to your own project.")
-            )
-
-        try:
-            hours = float(str(vals.get("hours", "")).replace(",", ".").strip())
-        except ValueError:
-            hours = None
-        if hours is None or hours != hours:  # not a number, or NaN
-            raise ValidationError(self.env._("Give the hours as a number, e.g. 1.5."))
-        if hours <= 0 or hours > 24:
-            raise ValidationError(
-                self.env._(
-                    "The hours must be more than 0 and at most 24 for one entry."
-                )
-            )
-
-        today = fields.Date.context_today(self)
-        date = vals.get("date") or today
-        try:
-            date = fields.Date.to_date(date)
-        except ValueError:
-            date = None
-        if not date:
-            raise ValidationError(self.env._("Give the date as YYYY-MM-DD."))
-        if date > today:
-            raise ValidationError(self.env._("The date cannot be in the future."))
-
+        hours = self._declare_check_hours(vals.get("hours"), errors)
+        date = self._declare_check_date(vals, errors)
         kind = self.env["incubator.contribution.kind"].sudo()
         kind_id = self._declare_int(vals.get("kind_id"))
         if kind_id:
             kind = kind.browse(kind_id).exists().filtered("active")
         if not kind:
-            raise ValidationError(self.env._("Choose the kind of help you gave."))
-
+            errors["kind_id"] = self.env._(
+                "Choose the kind of contribution in the list."
+            )
+        description = vals.get("description") or ""
+        if not isinstance(description, str):
+            errors["description"] = self.env._("Write your message as text.")
+        elif len(description) > self.DESCRIPTION_MAX_LENGTH:
+            errors["description"] = self.env._(
+                "The description is too long: %s characters at most.",
+                self.DESCRIPTION_MAX_LENGTH,
+            )
+        FormError.raise_if_any(errors)
         return {
             "giver_id": giver.id,
             "receiver_id": receiver.id,
@@ -806,7 +796,7 @@ class IncubatorContribution(models.Model):
             "hours": hours,
             "date": date,
             "kind_id": kind.id,
-            "description": (vals.get("description") or "").strip() or False,
+            "description": description.replace("\x00", "").strip() or False,
             "state": "draft",
             "company_id": (
                 project.company_id or receiver.company_id or self.env.company
@@ -814,17 +804,116 @@ class IncubatorContribution(models.Model):
         }
 
     @api.model
+    def _declare_check_receiver(self, giver, vals, errors):
+        """``(receiver, field)``: the member given by ``receiver_id`` or by
+        ``receiver_email`` (as superuser), and the key that gave them (None
+        when neither); a message in ``errors`` when they are no member."""
+        Partner = self.env["res.partner"].sudo()
+        if vals.get("receiver_id"):
+            field = "receiver_id"
+            receiver_id = self._declare_int(vals["receiver_id"])
+            receiver = Partner.browse(receiver_id).exists() if receiver_id else Partner
+            receiver = receiver.filtered_domain(self._declare_member_domain())
+            if not receiver:
+                errors[field] = self.env._(
+                    "This person is not a member of the community."
+                )
+        elif "receiver_email" in vals:
+            field = "receiver_email"
+            email = vals["receiver_email"]
+            email = email.strip() if isinstance(email, str) else ""
+            receiver = Partner.browse(self._declare_find_receiver(email).ids)
+            if not email:
+                errors[field] = self.env._(
+                    "Give the e-mail address of the person you gave time to."
+                )
+            elif not email_normalize(email):
+                errors[field] = self.env._(
+                    "This is not a valid e-mail address: %s", email[:80]
+                )
+            elif not receiver:
+                errors[field] = self.env._(
+                    "Nobody in the community has the e-mail address %s. "
+                    "Check it, or declare the time given to a project.",
+                    email[:320],
+                )
+        else:
+            return Partner, None
+        if receiver and receiver == giver:
+            errors[field] = self.env._("You cannot declare time given to yourself.")
+        return receiver, field
+
+    @api.model
+    def _declare_check_project(self, giver, vals, errors):
+        """The project of ``receiver_project_id`` (as superuser), when the
+        giver may declare time given to it; a message in ``errors`` else."""
+        Project = self.env["incubator.project"].sudo()
+        if "receiver_project_id" not in vals:
+            return Project
+        if not vals["receiver_project_id"] and vals.get("receiver_id"):
+            return Project
+        project_id = self._declare_int(vals["receiver_project_id"])
+        project = Project.browse(project_id).exists() if project_id else Project
+        if giver in project.entrepreneur_ids:
+            errors["receiver_project_id"] = self.env._(
+                "You cannot declare time given to your own project."
+            )
+        elif not project.filtered_domain(self._declare_projects_domain(giver)):
+            errors["receiver_project_id"] = self.env._(
+                "Choose one of the projects listed."
+            )
+        return project
+
+    @api.model
+    def _declare_check_hours(self, hours, errors):
+        """The hours (a number: the controllers read what people type) in
+        range; a message in ``errors`` else."""
+        if hours in (None, False, ""):
+            errors["hours"] = self.env._("Give the number of hours.")
+            return 0.0
+        if not is_number(hours):
+            errors["hours"] = self.env._(
+                "The hours must be a number, for instance 1.5."
+            )
+            return 0.0
+        if not 0 < hours <= self.MAX_HOURS_PER_ENTRY:
+            errors["hours"] = self._hours_range_message()
+        return float(hours)
+
+    @api.model
+    def _declare_check_date(self, vals, errors):
+        """The date of the declaration (today when absent), not in the
+        future; a message in ``errors`` else."""
+        today = fields.Date.context_today(self)
+        if "date" not in vals:
+            return today
+        value = vals["date"]
+        try:
+            date = fields.Date.to_date(value) if value else None
+        except (ValueError, TypeError):
+            date = None
+        if not date:
+            errors["date"] = self.env._("Give the date as YYYY-MM-DD.")
+        elif date > today:
+            errors["date"] = self.env._("The date cannot be in the future.")
+        return date
+
+    @api.model
     def _declare_int(self, value):
-        """An id as typed in a form or sent through RPC (a number, a string,
-        a record, an (id, name) pair), or False."""
+        """A record id as typed in a form or sent through RPC (a number, a
+        string, a record, an (id, name) pair), or False (a value no record
+        of PostgreSQL can have included)."""
         if isinstance(value, models.BaseModel):
             return value[:1].id
         if isinstance(value, (list, tuple)) and value:
             value = value[0]
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            return False
         try:
-            return int(value or 0)
+            number = int(value or 0)
         except (TypeError, ValueError):
             return False
+        return number if 0 < number < 2**31 else False
 
     def _check_not_confirmed(self):
         if self.filtered(lambda c: c.state == "confirmed"):
@@ -903,11 +992,11 @@ class IncubatorContribution(models.Model):
             raise UserError(
                 self.env._("Tell the giver why you dispute this contribution.")
             )
-        if len(reason) > REASON_MAX_LENGTH:
+        if len(reason) > self.REASON_MAX_LENGTH:
             raise UserError(
                 self.env._(
                     "The reason is too long: %s characters at most.",
-                    REASON_MAX_LENGTH,
+                    self.REASON_MAX_LENGTH,
                 )
             )
         return reason

@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
+from .incubator_help_request import IncubatorHelpRequest
+
 # the requester hears of a helper's offer at most once a day (offering again,
 # withdrawing and offering again... never floods their inbox)
 OFFER_NOTIFICATION_DELAY = timedelta(days=1)
@@ -86,10 +88,13 @@ class IncubatorHelpOffer(models.Model):
             "unique (request_id, helper_id)",
             "A person offers help only once on a request: change their offer instead.",
         ),
+        # the database's guard (the help request's limit); the model's methods
+        # check it first, translated
         (
             "hours_range",
-            "CHECK (hours > 0 AND hours <= 200)",
-            "The hours offered must be more than 0 and at most 200.",
+            f"CHECK (hours > 0 AND hours <= {IncubatorHelpRequest.MAX_HOURS})",
+            f"The hours offered must be more than 0 and at most "
+            f"{IncubatorHelpRequest.MAX_HOURS}.",
         ),
     ]
 

@@ -9,11 +9,10 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
+from ..tools import FormError, is_number
 from .incubator_contribution import portal_url_without_token
 
 STAFF_GROUP = "incubator_community.group_incubator_user"
-# what a member types in a help request or an offer
-TEXT_MAX_LENGTH = 5000
 
 
 class IncubatorHelpRequest(models.Model):
@@ -48,8 +47,14 @@ class IncubatorHelpRequest(models.Model):
         "addressed_to_id",
         "company_id",
     }
-    # A contribution holds at most 24 hours (ledger invariant)
-    _incubator_max_contribution_hours = 24.0
+    # The hours a request estimates and a helper offers, at most: the rule of
+    # the model's checks, of the SQL guards (here and on the offers) and of
+    # every form
+    MAX_HOURS = 200
+    # What a member types: the topic, the description and the message of an
+    # offer
+    NAME_MAX_LENGTH = 200
+    TEXT_MAX_LENGTH = 5000
 
     name = fields.Char(string="Topic", required=True, tracking=True)
     description = fields.Text(
@@ -160,11 +165,12 @@ class IncubatorHelpRequest(models.Model):
             "A help request is asked either by a person or by a project, "
             "exactly one of the two.",
         ),
+        # the database's guard; the model's methods check it first, translated
         (
             "estimated_hours_range",
-            "CHECK (estimated_hours > 0 AND estimated_hours <= 200)",
-            "The estimated hours of a help request must be more than 0 and at "
-            "most 200.",
+            f"CHECK (estimated_hours > 0 AND estimated_hours <= {MAX_HOURS})",
+            f"The estimated hours of a help request must be more than 0 and at "
+            f"most {MAX_HOURS}.",
         ),
     ]
 
@@ -231,14 +237,11 @@ class IncubatorHelpRequest(models.Model):
     @api.constrains("deadline")
     def _check_deadline(self):
         today = fields.Date.context_today(self)
-        for request in self:
-            if request.deadline and request.deadline < today:
+        for help_request in self:
+            if help_request.deadline and help_request.deadline < today:
                 raise ValidationError(
-                    self.env._(
-                        "The deadline of the help request %(topic)s (%(deadline)s) "
-                        "is in the past.",
-                        topic=request.name,
-                        deadline=request.deadline,
+                    self._incubator_deadline_past_message(
+                        help_request.name, help_request.deadline
                     )
                 )
 
@@ -306,10 +309,64 @@ class IncubatorHelpRequest(models.Model):
     @api.model
     def _create_from_portal(self, vals):
         """A member asks for help from the portal: for themselves (default) or
-        for one of their projects, with no workflow field. Returns the
-        request."""
+        for one of their projects, with no workflow field (an AccessError
+        else). Every value is checked here, the form's and RPC's alike.
+
+        :param dict vals: ``name``; ``description``; ``requester_project_id``
+            (optional); ``skill_ids`` (ids, at least one); ``estimated_hours``
+            (a number); ``deadline`` (a date or "YYYY-MM-DD", optional)
+        :return: the request
+        :raise FormError: a message for each wrong value (``field_errors``)
+        """
         vals = dict(vals)
         self._incubator_check_portal_create([vals])
+        errors = {}
+        name = vals.get("name")
+        name = name.replace("\x00", "").strip() if isinstance(name, str) else ""
+        if not name:
+            errors["name"] = self.env._("Give your request a topic.")
+        elif len(name) > self.NAME_MAX_LENGTH:
+            errors["name"] = self.env._(
+                "The topic is too long: %s characters at most.", self.NAME_MAX_LENGTH
+            )
+        vals["name"] = name
+        description = vals.get("description") or ""
+        if not isinstance(description, str):
+            errors["description"] = self.env._("Write your message as text.")
+        elif len(description) > self.TEXT_MAX_LENGTH:
+            errors["description"] = self.env._(
+                "The description is too long: %s characters at most.",
+                self.TEXT_MAX_LENGTH,
+            )
+        else:
+            vals["description"] = description.replace("\x00", "").strip() or False
+        skill_ids = self._incubator_skill_ids(vals.get("skill_ids"))
+        skills = self.env["hr.skill"].sudo().browse(skill_ids or []).exists()
+        if skill_ids is None or len(skills) != len(skill_ids):
+            errors["skill_ids"] = self.env._("Choose the skills in the list.")
+        elif not skills:
+            errors["skill_ids"] = self.env._(
+                "Choose at least one skill: the members who have it are told."
+            )
+        vals["skill_ids"] = [Command.set(skills.ids)]
+        if "estimated_hours" in vals:
+            vals["estimated_hours"], error = self._incubator_check_hours(
+                vals["estimated_hours"]
+            )
+            if error:
+                errors["estimated_hours"] = error
+        deadline = vals.get("deadline")
+        try:
+            deadline = fields.Date.to_date(deadline) if deadline else False
+        except (TypeError, ValueError):
+            errors["deadline"] = self.env._("The date must be written as YYYY-MM-DD.")
+        else:
+            if deadline and deadline < fields.Date.context_today(self):
+                errors["deadline"] = self._incubator_deadline_past_message(
+                    name, deadline
+                )
+            vals["deadline"] = deadline
+        FormError.raise_if_any(errors)
         return self.create(vals)
 
     # ------------------------------------------------------------
@@ -327,20 +384,24 @@ class IncubatorHelpRequest(models.Model):
         self.ensure_one()
         self.check_access("read")
         partner = self.env.user.partner_id
+        errors = {}
         if message in (None, False):
             message = ""
         if not isinstance(message, str):
-            raise UserError(self.env._("Write your message as text."))
-        message = message.replace("\x00", "").strip()
-        if len(message) > TEXT_MAX_LENGTH:
-            raise UserError(
-                self.env._(
-                    "The message is too long: %s characters at most.", TEXT_MAX_LENGTH
+            errors["message"] = self.env._("Write your message as text.")
+        else:
+            message = message.replace("\x00", "").strip()
+            if len(message) > self.TEXT_MAX_LENGTH:
+                errors["message"] = self.env._(
+                    "The message is too long: %s characters at most.",
+                    self.TEXT_MAX_LENGTH,
                 )
-            )
-        if self._incubator_hours_missing(hours):
+        if hours is None or hours is False:  # not given: the estimate
             hours = self.estimated_hours
-        hours = self._incubator_parse_hours(hours)
+        hours, error = self._incubator_check_hours(hours)
+        if error:
+            errors["hours"] = error
+        FormError.raise_if_any(errors)
         if self.state != "open":
             raise UserError(
                 self.env._(
@@ -437,18 +498,16 @@ class IncubatorHelpRequest(models.Model):
         accepted = request_sudo.offer_ids.filtered(lambda o: o.state == "accepted")[:1]
         if self._incubator_hours_missing(hours):
             hours = accepted.hours or self.estimated_hours
-        hours = self._incubator_parse_hours(hours, maximum=float("inf"))
-        if hours > self._incubator_max_contribution_hours:
-            raise UserError(
-                self.env._(
-                    "A contribution holds at most %(max)s hours: mark the request "
-                    "done with %(max)s hours or less and declare the rest of the "
-                    "time given on other days.",
-                    max=formatLang(
-                        self.env, self._incubator_max_contribution_hours, digits=0
-                    ),
-                )
+        hours, error = self._incubator_check_hours(hours, maximum=float("inf"))
+        max_hours = self.env["incubator.contribution"].MAX_HOURS_PER_ENTRY
+        if not error and hours > max_hours:
+            error = self.env._(
+                "A contribution holds at most %(max)s hours: mark the request "
+                "done with %(max)s hours or less and declare the rest of the "
+                "time given on other days.",
+                max=formatLang(self.env, max_hours, digits=0),
             )
+        FormError.raise_if_any({"hours": error} if error else {})
         # sudo: rights checked above; the ledger entry is written by the
         # request on behalf of the helper and stays draft until the requester
         # confirms it
@@ -996,27 +1055,58 @@ class IncubatorHelpRequest(models.Model):
         )
 
     @api.model
-    def _incubator_parse_hours(self, hours, maximum=200.0):
-        """``hours`` as a float in ]0, maximum], from a number or a typed
-        string; a UserError for anything else (RPC sends lists, dicts...)."""
-        if isinstance(hours, bool) or not isinstance(hours, (int, float, str)):
-            hours = None
-        try:
-            hours = float(hours)
-        except (TypeError, ValueError):
-            hours = None
-        if hours is None or not math.isfinite(hours):
-            raise UserError(self.env._("The hours must be a number, e.g. 1.5."))
+    def _incubator_check_hours(self, hours, maximum=None):
+        """``(hours, None)``: ``hours`` (a number: the controllers read what
+        people type) as a float in ]0, maximum] (default ``MAX_HOURS``); or
+        ``(0.0, message)`` for anything else (RPC sends text, lists...)."""
+        maximum = self.MAX_HOURS if maximum is None else maximum
+        if isinstance(hours, str) and not hours.strip():
+            return 0.0, self.env._("Give the number of hours.")
+        if not is_number(hours):
+            return 0.0, self.env._("The hours must be a number, for instance 1.5.")
         if hours <= 0 and not math.isfinite(maximum):
-            raise UserError(self.env._("The hours must be more than 0."))
+            return 0.0, self.env._("The hours must be more than 0.")
         if hours <= 0 or hours > maximum:
-            raise UserError(
-                self.env._(
-                    "The hours must be more than 0 and at most %s.",
-                    formatLang(self.env, maximum, digits=0),
-                )
+            return 0.0, self.env._(
+                "The hours must be more than 0 and at most %s.",
+                formatLang(self.env, maximum, digits=0),
             )
-        return hours
+        return float(hours), None
+
+    @api.model
+    def _incubator_skill_ids(self, value):
+        """The skill ids of ``value`` (ids, or the commands ``Command.set`` and
+        ``Command.link`` as RPC sends them), or None when it holds anything
+        else."""
+        if value in (None, False):
+            return []
+        if not isinstance(value, (list, tuple)):
+            return None
+        ids = []
+        for item in value:
+            if isinstance(item, (list, tuple)) and len(item) == 3:
+                if item[0] == Command.SET and isinstance(item[2], (list, tuple)):
+                    ids.extend(item[2])
+                elif item[0] == Command.LINK:
+                    ids.append(item[1])
+                else:
+                    return None
+            else:
+                ids.append(item)
+        if any(
+            isinstance(id_, bool) or not isinstance(id_, int) or not 0 < id_ < 2**31
+            for id_ in ids
+        ):
+            return None
+        return list(dict.fromkeys(ids))
+
+    @api.model
+    def _incubator_deadline_past_message(self, topic, deadline):
+        return self.env._(
+            "The deadline of the help request %(topic)s (%(deadline)s) is in the past.",
+            topic=topic,
+            deadline=deadline,
+        )
 
     def _incubator_prepare_contribution_vals(self, hours):
         self.ensure_one()

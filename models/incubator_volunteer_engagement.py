@@ -7,6 +7,9 @@ from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import plaintext2html
+
+from ..tools import FormError, is_number
 
 _logger = logging.getLogger(__name__)
 
@@ -24,10 +27,10 @@ EVENING_REPLAN_DELAY = timedelta(days=1)
 # a recruitment meeting moved sends every attendee Odoo's "date changed"
 # e-mail: a few moves a day per engagement, no more
 MEETING_MOVES_PER_DAY = 3
-# What the team of the project changes from /my/volunteers; the objectives
-# only through their progress.
-PORTAL_WRITABLE_FIELDS = frozenset(
-    {"stage_id", "responsibility_role", "date_start", "note", "objective_ids"}
+# What the team of the project changes from /my/volunteers (see
+# _update_from_portal); the objectives only through their progress.
+PORTAL_FORM_KEYS = frozenset(
+    {"stage_id", "responsibility_role", "date_start", "note", "progress"}
 )
 # Bookkeeping of the e-mails sent (sent once, or a few times a day): written
 # by the methods that send them, never through write().
@@ -48,6 +51,9 @@ class IncubatorVolunteerEngagement(models.Model):
     _order = "priority desc, sequence, id desc"
     _check_company_auto = True
     _rec_names_search = ["visitor_name", "visitor_email", "position_id"]
+
+    # What the notes of the team (typed on /my/volunteers) may hold
+    NOTE_MAX_LENGTH = 5000
 
     def _default_stage_id(self):
         return self._get_stage("recruitment")
@@ -390,15 +396,17 @@ class IncubatorVolunteerEngagement(models.Model):
         The programme staff, and the team of the engagement's project (from
         /my/volunteers), may schedule it.
 
-        :param datetime start: UTC start; default: tomorrow at 10:00 in the
-            time zone of the user
+        :param datetime start: UTC start (a datetime, or "YYYY-MM-DD
+            HH:MM:SS"), not in the past; default (None): tomorrow at 10:00 in
+            the time zone of the user
         :return: an action opening the event
+        :raise FormError: a start that is none, or in the past
         """
         self.ensure_one()
         self._check_project_team()
-        start = start or self._default_meeting_start()
-        if not isinstance(start, datetime):
-            start = fields.Datetime.to_datetime(start)
+        if start is None or start is False:
+            start = self._default_meeting_start()
+        start = self._check_meeting_start(start)
         # sudo: the team of the project has no rights on calendar entries nor
         # on engagements; the caller was checked above
         engagement = self.sudo()
@@ -475,14 +483,21 @@ class IncubatorVolunteerEngagement(models.Model):
     # Portal (the team of the project, from /my/volunteers)
     # ------------------------------------------------------------------
 
-    def _update_from_portal(self, vals):
-        """Write what the team of the project changes from /my/volunteers:
-        the fields of ``PORTAL_WRITABLE_FIELDS`` only, and of the objectives
-        their progress only. Moving to the exit sends the thank-you (once).
+    def _update_from_portal(self, values):
+        """Write what the team of the project changes from /my/volunteers;
+        the one judge of the form: every value is checked here. Moving to the
+        exit sends the thank-you (once).
+
+        :param dict values: ``stage_id``; ``responsibility_role`` (a key of
+            the selection, or empty); ``date_start`` (a date or "YYYY-MM-DD",
+            or empty); ``note`` (plain text); ``progress`` (a dict objective id
+            -> number, of the engagement's objectives)
+        :raise AccessError: somebody else's volunteer, another key
+        :raise FormError: a message for each wrong value (``field_errors``)
         """
         self.ensure_one()
         self._check_project_team()
-        unknown = set(vals) - PORTAL_WRITABLE_FIELDS
+        unknown = set(values) - PORTAL_FORM_KEYS
         if unknown:
             raise AccessError(
                 self.env._(
@@ -490,28 +505,70 @@ class IncubatorVolunteerEngagement(models.Model):
                     fields=", ".join(sorted(unknown)),
                 )
             )
-        objective_ids = set(self.objective_ids.ids)
-        for command in vals.get("objective_ids", ()):
-            if (
-                not isinstance(command, (list, tuple))
-                or len(command) != 3
-                or command[0] != Command.UPDATE
-                or command[1] not in objective_ids
-                or not isinstance(command[2], dict)
-                or set(command[2]) != {"progress"}
-            ):
+        vals, errors = {}, {}
+        if "stage_id" in values:
+            stage_id = values["stage_id"]
+            stage = self.env["incubator.volunteer.stage"]
+            if isinstance(stage_id, int) and 0 < stage_id < 2**31:
+                stage = stage.browse(stage_id).exists()
+            if not stage:
+                errors["stage_id"] = self.env._("Choose a stage in the list.")
+            elif stage != self.stage_id:
+                vals["stage_id"] = stage.id
+        if "responsibility_role" in values:
+            role = values["responsibility_role"] or False
+            roles = dict(self._fields["responsibility_role"].selection)
+            if role and (not isinstance(role, str) or role not in roles):
+                errors["responsibility_role"] = self.env._(
+                    "Choose a responsibility in the list."
+                )
+            vals["responsibility_role"] = role
+        if "date_start" in values:
+            try:
+                date_start = fields.Date.to_date(values["date_start"] or False)
+            except (TypeError, ValueError):
+                errors["date_start"] = self.env._(
+                    "The start date must be written as YYYY-MM-DD."
+                )
+            else:
+                vals["date_start"] = date_start or False
+        if "note" in values:
+            note = values["note"] if isinstance(values["note"], str) else ""
+            note = note.replace("\x00", "").strip()
+            if len(note) > self.NOTE_MAX_LENGTH:
+                errors["note"] = self.env._(
+                    "The notes are too long: %s characters at most.",
+                    self.NOTE_MAX_LENGTH,
+                )
+            vals["note"] = plaintext2html(note) if note else False
+        commands = []
+        progress = values.get("progress") or {}
+        if not isinstance(progress, dict):
+            progress = {None: None}
+        objectives = {objective.id: objective for objective in self.objective_ids}
+        for objective_id, value in progress.items():
+            if objective_id not in objectives:
                 raise AccessError(
                     self.env._(
                         "The team of a project only updates the progress of "
                         "the volunteer's objectives."
                     )
                 )
-        if "stage_id" in vals:
-            stage = self.env["incubator.volunteer.stage"].browse(vals["stage_id"])
-            if not stage.exists():
-                raise UserError(self.env._("Choose a stage in the list."))
+            if value in (None, False, ""):
+                value = 0.0
+            if not is_number(value):
+                errors["progress"] = self.env._(
+                    "Write the figures as numbers, e.g. 20 or 1.5."
+                )
+            elif value < 0:
+                errors["progress"] = self.env._("The figures cannot be negative.")
+            elif value != objectives[objective_id].progress:
+                commands.append(Command.update(objective_id, {"progress": value}))
+        if commands:
+            vals["objective_ids"] = commands
+        FormError.raise_if_any(errors)
         # sudo: the team is the staff of its project's volunteers (checked
-        # above); the values are whitelisted above
+        # above); the values are built above
         self.sudo().write(vals)
         return True
 
@@ -548,6 +605,30 @@ class IncubatorVolunteerEngagement(models.Model):
         write() refuses."""
         # the write() of the parent classes: this class's refuses these fields
         return super().write(vals)  # pylint: disable=super-method-mismatch
+
+    @api.model
+    def _check_meeting_start(self, start):
+        """``start`` as a naive UTC datetime in the future; a FormError (on
+        ``meeting_start``) for anything else."""
+        error = None
+        if isinstance(start, str) and not start.strip():
+            error = self.env._("Give the date and time of the meeting.")
+        else:
+            try:
+                if not isinstance(start, (str, datetime)):
+                    raise TypeError(start)
+                start = fields.Datetime.to_datetime(start)
+            except (TypeError, ValueError):
+                start = None
+            # the meeting must end within the calendar
+            if start is None or start.year >= 9999:
+                error = self.env._(
+                    "Write the date and time of the meeting as YYYY-MM-DD HH:MM."
+                )
+            elif start < fields.Datetime.now():
+                error = self.env._("The meeting cannot be in the past.")
+        FormError.raise_if_any({"meeting_start": error} if error else {})
+        return start
 
     def _count_meeting_move(self):
         """Count one move of the recruitment meeting; refuse it past

@@ -7,24 +7,9 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import email_normalize, escape_psql, formataddr, plaintext2html
 
+from ..tools import FormError, is_number
+
 STAFF_GROUP = "incubator_community.group_incubator_user"
-# What the team of a project writes on its job descriptions from
-# /my/volunteers (the objectives: deleted and created again)
-PORTAL_WRITABLE_FIELDS = frozenset(
-    {
-        "project_id",
-        "name",
-        "organisation_description",
-        "missions",
-        "counterparts",
-        "place",
-        "duration",
-        "hours_per_week",
-        "is_published",
-        "objective_ids",
-    }
-)
-PORTAL_OBJECTIVE_FIELDS = frozenset({"sequence", "name", "target", "unit"})
 
 # lengths of what a visitor types in the application form
 APPLY_NAME_MAX_LENGTH = 200
@@ -56,6 +41,22 @@ class IncubatorVolunteerPosition(models.Model):
     ]
     _order = "sequence, id desc"
     _check_company_auto = True
+
+    # What the team of a project writes on /my/volunteers (see
+    # _save_from_portal): the longest text of each field, the hours a week a
+    # position asks for at most, the objectives a description holds at most
+    # and the longest name and unit of an objective
+    PORTAL_TEXT_MAX_LENGTHS = {
+        "name": 200,
+        "organisation_description": 5000,
+        "missions": 5000,
+        "counterparts": 5000,
+        "place": 200,
+        "duration": 200,
+    }
+    MAX_HOURS_PER_WEEK = 80
+    MAX_OBJECTIVES = 20
+    OBJECTIVE_TEXT_MAX_LENGTH = 200
 
     name = fields.Char(
         string="Title",
@@ -465,19 +466,29 @@ class IncubatorVolunteerPosition(models.Model):
             }
         )
 
-    def _save_from_portal(self, vals):
+    def _save_from_portal(self, values):
         """Save the job description the team of a project writes on
         /my/volunteers: a new one on an empty recordset, else this one. The
-        fields of ``PORTAL_WRITABLE_FIELDS`` only; the project (old and new)
-        must be one of the caller's team; the objectives are the position's
-        own, deleted and created again. Whoever writes a new description
-        welcomes its volunteers.
+        one judge of the form: every value is checked here.
 
+        :param dict values: ``project_id`` (one of the caller's projects);
+            the texts of ``PORTAL_TEXT_MAX_LENGTHS``; ``hours_per_week`` (a
+            number, 0 when empty); ``is_published``; ``objectives`` (rows
+            ``{"name", "target", "unit"}``, which replace the position's)
         :return: the position
+        :raise AccessError: a position of another team, another key
+        :raise FormError: a message for each wrong value (``field_errors``)
         """
         if len(self) > 1:
             self.ensure_one()
-        unknown = set(vals) - PORTAL_WRITABLE_FIELDS
+        allowed = {
+            "project_id",
+            "hours_per_week",
+            "is_published",
+            "objectives",
+            *self.PORTAL_TEXT_MAX_LENGTHS,
+        }
+        unknown = set(values) - allowed
         if unknown:
             raise AccessError(
                 self.env._(
@@ -486,47 +497,128 @@ class IncubatorVolunteerPosition(models.Model):
                     fields=", ".join(sorted(unknown)),
                 )
             )
-        Project = self.env["incubator.project"].sudo()
-        projects = self.sudo().project_id
-        if vals.get("project_id") or not self:
-            projects |= Project.browse(vals.get("project_id") or []).exists()
-            if not vals.get("project_id") or not projects:
-                raise UserError(self.env._("Choose one of your projects."))
         partner = self.env.user.partner_id
-        if not self.env.user.has_group(STAFF_GROUP) and any(
-            partner not in project.entrepreneur_ids for project in projects
-        ):
+        is_staff = self.env.user.has_group(STAFF_GROUP)
+        # sudo: the team of the position's project decides the caller's right
+        team = self.sudo().project_id.entrepreneur_ids
+        if self and not is_staff and partner not in team:
             raise AccessError(
                 self.env._(
                     "Only the team of the project and the programme staff can "
                     "write its job descriptions."
                 )
             )
-        own_objectives = set(self.sudo().objective_ids.ids)
-        for command in vals.get("objective_ids", ()):
-            allowed = isinstance(command, (list, tuple)) and len(command) == 3
-            if allowed and command[0] == Command.DELETE:
-                allowed = command[1] in own_objectives
-            elif allowed and command[0] == Command.CREATE:
-                allowed = isinstance(command[2], dict) and set(command[2]) <= (
-                    PORTAL_OBJECTIVE_FIELDS
-                )
-            else:
-                allowed = False
-            if not allowed:
-                raise AccessError(
-                    self.env._(
-                        "The team of a project replaces the objectives of its job "
-                        "descriptions, nothing else."
-                    )
-                )
+        vals, errors = self._portal_position_vals(values)
+        project_id = values.get("project_id")
+        if project_id or not self:
+            project_sudo = self.env["incubator.project"].sudo()
+            if isinstance(project_id, int) and 0 < project_id < 2**31:
+                project_sudo = project_sudo.browse(project_id).exists()
+            if not project_sudo or (
+                not is_staff and partner not in project_sudo.entrepreneur_ids
+            ):
+                errors["project_id"] = self.env._("Choose one of your projects.")
+            vals["project_id"] = project_sudo.id
+        FormError.raise_if_any(errors)
         # sudo: the team writes its own project's job descriptions (checked
-        # above), on the fields whitelisted above
+        # above), the values built above
         if self:
             self.sudo().write(vals)
             return self
         position_sudo = self.sudo().create(dict(vals, contact_id=partner.id))
         return self.browse(position_sudo.id)
+
+    def _portal_position_vals(self, values):
+        """``(vals, errors)``: the position values of the form ``values`` (see
+        :meth:`_save_from_portal`), and a message for each wrong one."""
+        vals, errors = {}, {}
+        for fname, max_length in self.PORTAL_TEXT_MAX_LENGTHS.items():
+            if fname not in values:
+                continue
+            text = values[fname] or ""
+            if not isinstance(text, str):
+                text = ""
+            text = text.replace("\x00", "").strip()
+            if len(text) > max_length:
+                errors[fname] = self.env._(
+                    "%(field)s is too long: %(max)s characters at most.",
+                    field=self._fields[fname]._description_string(self.env),
+                    max=max_length,
+                )
+            vals[fname] = text or False
+        if ("name" in values or not self) and not vals.get("name"):
+            errors["name"] = self.env._("Give the position a title.")
+        if "hours_per_week" in values:
+            hours = values["hours_per_week"]
+            if hours in (None, False, ""):
+                hours = 0.0
+            if not is_number(hours):
+                errors["hours_per_week"] = self._portal_number_message()
+            elif not 0 <= hours <= self.MAX_HOURS_PER_WEEK:
+                errors["hours_per_week"] = self.env._(
+                    "The hours a week must be between 0 and %s.",
+                    self.MAX_HOURS_PER_WEEK,
+                )
+            else:
+                vals["hours_per_week"] = float(hours)
+        if "is_published" in values:
+            vals["is_published"] = values["is_published"] is True
+        if "objectives" in values:
+            commands, error = self._portal_objective_commands(values["objectives"])
+            if error:
+                errors["objectives"] = error
+            vals["objective_ids"] = commands
+        return vals, errors
+
+    def _portal_objective_commands(self, rows):
+        """``(commands, error)``: the commands replacing the position's
+        objectives with ``rows`` (``{"name", "target", "unit"}``), or the
+        message saying what is wrong with them."""
+        if not isinstance(rows, (list, tuple)):
+            rows = []
+        if len(rows) > self.MAX_OBJECTIVES:
+            return [], self.env._(
+                "A job description holds %s objectives at most.", self.MAX_OBJECTIVES
+            )
+        # sudo: the position's own objectives (the caller was checked)
+        commands = [Command.delete(o.id) for o in self.sudo().objective_ids]
+        max_length = self.OBJECTIVE_TEXT_MAX_LENGTH
+        for sequence, row in enumerate(rows):
+            row = row if isinstance(row, dict) else {}
+            name, unit = row.get("name"), row.get("unit")
+            name = name.strip() if isinstance(name, str) else ""
+            unit = unit.strip() if isinstance(unit, str) else ""
+            if not name:
+                return [], self.env._(
+                    "Describe each objective, or leave its row empty."
+                )
+            if len(name) > max_length or len(unit) > max_length:
+                return [], self.env._(
+                    "An objective and its unit take %s characters at most.",
+                    max_length,
+                )
+            target = row.get("target")
+            if target in (None, False, ""):
+                target = 0.0
+            if not is_number(target):
+                return [], self._portal_number_message()
+            if target < 0:
+                return [], self.env._("The figures cannot be negative.")
+            commands.append(
+                Command.create(
+                    {
+                        "sequence": sequence,
+                        "name": name,
+                        "target": float(target),
+                        "unit": unit or False,
+                    }
+                )
+            )
+        return commands, None
+
+    @api.model
+    def _portal_number_message(self):
+        return self.env._("Write the figures as numbers, e.g. 20 or 1.5.")
 
     def _get_objective_commands(self):
         """Commands that give an engagement a copy of the objectives."""

@@ -10,6 +10,7 @@ from . import test_reciprocity
 from . import test_help_request
 from . import test_matching
 from . import test_portal
+from . import test_portal_rules
 from . import test_issue_rules
 from . import test_form_guard
 from . import test_public_form_crowd

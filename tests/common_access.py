@@ -660,28 +660,28 @@ ROUTE_MATRIX = {
         ("POST", None, MEMBERS_200),  # empty: the form again with its errors
     ],
     # a: asked by A, b: asked by B, both addressed to somebody else
-    "/my/help-requests/<int:request_id>": [
+    "/my/help-requests/<int:help_request_id>": [
         ("GET", "help_request", _each(
             (LOGIN, LOGIN), (200, 404), (404, 200), (200, 200), (200, 200),
             (404, 404),
         )),
     ],
     # no hours typed: an error on the page
-    "/my/help-requests/<int:request_id>/offer": [
+    "/my/help-requests/<int:help_request_id>/offer": [
         ("POST", "help_request", _each(
             (LOGIN, LOGIN), (200, 404), (404, 200), (200, 200), (200, 200),
             (404, 404),
         )),
     ],
     # the requester (or staff) accepts the offer made on their request
-    "/my/help-requests/<int:request_id>/accept": [
+    "/my/help-requests/<int:help_request_id>/accept": [
         ("POST", "help_request", _each(
             (LOGIN, LOGIN), (303, 404), (404, 303), (303, 303), (303, 303),
             (404, 404),
         )),
     ],
     # an open request is not done yet: an error on the page
-    "/my/help-requests/<int:request_id>/done": [
+    "/my/help-requests/<int:help_request_id>/done": [
         ("POST", "help_request", _each(
             (LOGIN, LOGIN), (200, 404), (404, 200), (200, 200), (200, 200),
             (404, 404),
@@ -860,7 +860,7 @@ class RouteMatrixCommon(AccessMatrixCommon):
         if target == "help_request":
             help_request = (self.request_a, self.request_b)[pick]
             offer = (self.offer_on_a, self.offer_on_b)[pick]
-            return {"request_id": help_request.id}, {"offer_id": offer.id}
+            return {"help_request_id": help_request.id}, {"offer_id": offer.id}
         if target == "webinar":
             return {"webinar_slug": slug((self.webinar_a, self.webinar_b)[pick])}, {}
         if target == "webinar_done":

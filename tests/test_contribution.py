@@ -478,7 +478,7 @@ class TestContribution(IncubatorLedgerCommon):
     def _declare(self, user=None, **vals):
         values = {
             "receiver_id": self.partner_b.id,
-            "hours": "1.5",
+            "hours": 1.5,
             "kind_id": self.kind_coaching.id,
             **vals,
         }
@@ -578,7 +578,7 @@ class TestContribution(IncubatorLedgerCommon):
             with self.subTest(vals=vals), self.assertRaises(ValidationError):
                 self._declare(**vals)
         self.assertEqual(self.Contribution.search_count([]), count)
-        yesterday = self._declare(date=date(2025, 3, 9), hours="2,5")
+        yesterday = self._declare(date=date(2025, 3, 9), hours=2.5)
         self.assertEqual((yesterday.date, yesterday.hours), (date(2025, 3, 9), 2.5))
 
     def test_declare_needs_a_signed_in_user(self):

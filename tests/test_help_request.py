@@ -61,7 +61,7 @@ class TestHelpRequest(HelpRequestCommon):
         self.assertEqual((offer.state, offer.hours), ("proposed", 2.0))
         self.assertEqual(offer.message, "I run our account")
         # offering again updates the same offer
-        offer_again = request.action_offer("Two hours and a half", "2.5")
+        offer_again = request.action_offer("Two hours and a half", 2.5)
         self.assertEqual(offer_again, offer)
         self.assertEqual(offer.hours, 2.5)
         self.assertEqual(self.request.offer_count, 1)
@@ -247,7 +247,11 @@ class TestHelpRequest(HelpRequestCommon):
         self.assertEqual(request.requester_id, self.partner_a)
         self.assertEqual(request.state, "open")
         project_request = HelpRequest._create_from_portal(
-            {"name": "Test for the project", "requester_project_id": self.project_a.id}
+            {
+                "name": "Test for the project",
+                "requester_project_id": self.project_a.id,
+                "skill_ids": self.skill_odoo.ids,
+            }
         )
         self.assertEqual(project_request.requester_project_id, self.project_a)
         self.assertFalse(project_request.requester_id)

@@ -3,7 +3,7 @@ import re
 from datetime import date, timedelta
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, JsonRpcException, tagged
 from odoo.tools import mute_logger
 
@@ -685,13 +685,7 @@ class TestVolunteerMethodsCheckTheirCaller(IncubatorVolunteerCommon):
             {"user_id": self.user_portal_a.id},
             {"objective_ids": [Command.create({"name": "Extra"})]},
             {"objective_ids": [Command.update(objective.id, {"target": 1})]},
-            {
-                "objective_ids": [
-                    Command.update(
-                        self.engagement_b.objective_ids[0].id, {"progress": 1}
-                    )
-                ]
-            },
+            {"progress": {self.engagement_b.objective_ids[0].id: 1}},
         )
         for vals in refused:
             with self.subTest(vals=str(vals)[:50]), self.assertRaises(AccessError):
@@ -700,19 +694,14 @@ class TestVolunteerMethodsCheckTheirCaller(IncubatorVolunteerCommon):
             self.engagement_b.with_user(self.user_portal_a)._update_from_portal(
                 {"note": "Hacked"}
             )
-        engagement._update_from_portal(
-            {
-                "note": "<p>Fine</p>",
-                "objective_ids": [Command.update(objective.id, {"progress": 3})],
-            }
-        )
+        engagement._update_from_portal({"note": "Fine", "progress": {objective.id: 3}})
         self.assertEqual(objective.progress, 3)
+        self.assertIn("Fine", self.engagement_a.note)
         # job descriptions: the team's own projects, the whitelisted fields
         Position = self.env["incubator.volunteer.position"].with_user(
             self.user_portal_a
         )
         for vals in (
-            {"name": "Intruder", "project_id": self.project_b.id},
             {"name": "Intruder", "project_id": self.project_a.id, "user_id": 1},
             {
                 "name": "Intruder",
@@ -726,10 +715,16 @@ class TestVolunteerMethodsCheckTheirCaller(IncubatorVolunteerCommon):
             self.position_b.with_user(self.user_portal_a)._save_from_portal(
                 {"name": "Hacked"}
             )
-        with self.assertRaises(AccessError):
+        # another team's project: refused as a value of the form
+        with self.assertRaises(ValidationError):
+            Position._save_from_portal(
+                {"name": "Intruder", "project_id": self.project_b.id}
+            )
+        with self.assertRaises(ValidationError):
             self.position_a.with_user(self.user_portal_a)._save_from_portal(
                 {"project_id": self.project_b.id}
             )
+        self.assertEqual(self.position_a.project_id, self.project_a)
         position = Position._save_from_portal(
             {"name": "Test New", "project_id": self.project_a.id}
         )
