@@ -290,9 +290,14 @@ class IncubatorCoachingEngagement(models.Model):
         ),
     ]
 
+    @api.model
+    def _get_kind_labels(self):
+        """The kinds of coaching, value -> label in the user's language."""
+        return dict(self.fields_get(["kind"], ["selection"])["kind"]["selection"])
+
     @api.depends("kind", "coach_partner_id")
     def _compute_name(self):
-        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        kinds = self._get_kind_labels()
         for engagement in self:
             engagement.name = self.env._(
                 "%(kind)s coaching by %(coach)s",
@@ -737,7 +742,7 @@ class IncubatorCoachingEngagement(models.Model):
         )
 
     def _get_sale_line_description(self, product):
-        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        kinds = self._get_kind_labels()
         return self.env._(
             "%(product)s: %(kind)s, coach %(coach)s (%(project)s)",
             product=product.display_name,
