@@ -24,4 +24,4 @@ class IrHttp(models.AbstractModel):
             for record in records:
                 if not record.with_env(request.env)._filter_website_page(website):
                     raise NotFound()
-        super()._pre_dispatch(rule, args)
+        return super()._pre_dispatch(rule, args)
