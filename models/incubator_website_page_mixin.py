@@ -11,7 +11,8 @@ class IncubatorWebsitePageMixin(models.AbstractModel):
 
     The routes take the record through Odoo's ``<model(...)>`` converter, as
     ``website_event`` does: ``ir.http`` answers 404 for a record the caller
-    may not open (:meth:`_filter_website_page`), then ``http_routing``
+    may not open (:meth:`_filter_website_page`, see ``models/ir_http.py``),
+    then ``http_routing``
     redirects (301) a wrong or outdated slug to the canonical URL. Who sees
     what is decided here once for the three kinds of page: every visitor
     sees the records of :meth:`_get_website_published_domain`; some people
@@ -56,17 +57,10 @@ class IncubatorWebsitePageMixin(models.AbstractModel):
         ``website`` (seen by every visitor, or previewed), read as the
         caller: one query. Unknown, unpublished and other companies' records
         are left out alike."""
-        ids = [
-            record_id
-            for record_id in self._ids
-            if isinstance(record_id, int) and 0 < record_id < 2**31
-        ]
-        if not ids:
-            return self.browse()
         return self.search(
             expression.AND(
                 [
-                    [("id", "in", ids)],
+                    [("id", "in", self.ids)],
                     expression.OR(
                         [
                             self._get_website_published_domain(website),

@@ -152,6 +152,8 @@ ORM_MATRIX = {
     ),
     "incubator.volunteer.hours.wizard": WIZARD_STAFF,
     "incubator.balance.mixin": ABSTRACT,
+    "incubator.website.page.mixin": ABSTRACT,
+    "ir.http": ABSTRACT,
     # models of Odoo the module extends: their rights are Odoo's, plus the
     # staff's read access to the coaching timesheets
     # an accountant reads the analytic lines without a project only (Odoo's
