@@ -28,24 +28,15 @@ class IrHttp(models.AbstractModel):
         """The pages of webinars, projects and volunteer positions answer 404
         for a record the caller may not open, unknown or hidden alike.
 
-        For GET, checked before ``super()``: ``http_routing`` then reads the
-        record's name to redirect a wrong slug to the canonical URL, which
-        would answer 403 for a hidden record (telling that it exists). For a
-        form, checked after ``super()``, once the CSRF token is.
+        Checked before ``super()``, which checks that the caller may read the
+        record (403 for a hidden one, telling that it exists) and, on GET,
+        reads its name to redirect a wrong slug to the canonical URL.
         """
         page_mixin = cls.pool[PAGE_MIXIN]
         records = [value for value in args.values() if isinstance(value, page_mixin)]
-        is_read = request.httprequest.method in ("GET", "HEAD")
-        if records and is_read:
-            cls._check_website_pages(records)
-        result = super()._pre_dispatch(rule, args)
-        if records and not is_read:
-            cls._check_website_pages(records)
-        return result
-
-    @classmethod
-    def _check_website_pages(cls, records):
-        website = request.env["website"].get_current_website()
-        for record in records:
-            if not record.with_env(request.env)._filter_website_page(website):
-                raise NotFound()
+        if records:
+            website = request.env["website"].get_current_website()
+            for record in records:
+                if not record.with_env(request.env)._filter_website_page(website):
+                    raise NotFound()
+        return super()._pre_dispatch(rule, args)
