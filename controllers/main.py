@@ -6,37 +6,13 @@ from odoo.http import request
 from odoo.osv import expression
 
 from odoo.addons.website.controllers.main import QueryURL
-from odoo.addons.website.models.ir_http import sitemap_qs2dom
 
-from .utils import MAX_RECORD_ID, SEARCH_MAX_LENGTH, parse_id
+from .utils import clean_search, parse_id, sitemap_website_pages
 
 PROJECTS_PER_PAGE = 12
 
 
 class IncubatorProjectController(http.Controller):
-    # ------------------------------------------------------------
-    # SITEMAP
-    # ------------------------------------------------------------
-
-    def sitemap_projects(env, rule, qs):
-        if not qs or qs.lower() in "/projects":
-            yield {"loc": "/projects"}
-
-    def sitemap_project_pages(env, rule, qs):
-        website = env["website"].get_current_website()
-        Project = env["incubator.project"]
-        domain = expression.AND(
-            [
-                Project._get_website_published_domain(website),
-                sitemap_qs2dom(qs, "/projects", Project._rec_name),
-            ]
-        )
-        # env is the website's public user's: the record rules apply
-        for project in Project.search(domain):
-            loc = f"/projects/{env['ir.http']._slug(project)}"
-            if not qs or qs.lower() in loc:
-                yield {"loc": loc, "lastmod": project.write_date.date()}
-
     # ------------------------------------------------------------
     # DIRECTORY
     # ------------------------------------------------------------
@@ -47,7 +23,7 @@ class IncubatorProjectController(http.Controller):
         auth="public",
         website=True,
         readonly=True,
-        sitemap=sitemap_projects,
+        sitemap=True,
     )
     def projects(self, page=1, **kwargs):
         filters = self._parse_projects_filters(**kwargs)
@@ -60,17 +36,14 @@ class IncubatorProjectController(http.Controller):
         """Read the directory filters from the query string, dropping what is
         not valid. Existence of the theme / stage is checked later, against the
         records the page displays anyway."""
-        Project = request.env["incubator.project"]
-        phases = dict(Project._fields["phase"]._description_selection(request.env))
-        if not isinstance(search, str):
-            search = ""
-        # NUL bytes are refused by PostgreSQL: strip them with the whitespace
-        search = search.replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
+        phases = (
+            request.env["incubator.project"]._fields["phase"].get_values(request.env)
+        )
         return {
             "theme_id": parse_id(theme),
             "stage_id": parse_id(stage),
             "phase": phase if isinstance(phase, str) and phase in phases else None,
-            "search": search,
+            "search": clean_search(search),
         }
 
     def _get_projects_card_fields(self):
@@ -182,7 +155,10 @@ class IncubatorProjectController(http.Controller):
             "project_count": project_count,
             "themes": themes,
             "stages": stages,
-            "phases": self._get_phase_labels(),
+            # the options of the phase filter
+            "phases": dict(
+                Project._fields["phase"]._description_selection(request.env)
+            ),
             "theme_counts": theme_counts,
             "stage_counts": stage_counts,
             "phase_counts": phase_counts,
@@ -199,53 +175,20 @@ class IncubatorProjectController(http.Controller):
     # PROJECT PAGE
     # ------------------------------------------------------------
 
-    # The slug is resolved here rather than with a <model(...)> converter: the
-    # converter reads the record as the visitor before this code runs, so an
-    # unpublished project would answer 403 (and log an access error), telling
-    # that the id exists. Unknown and unpublished projects both answer 404.
+    # Unknown, unpublished and other companies' projects answer 404 (ir.http,
+    # see incubator.website.page.mixin); a wrong slug redirects (301) to the
+    # canonical URL (http_routing); the programme staff preview the others.
     @http.route(
-        "/projects/<string:project_slug>",
+        '/projects/<model("incubator.project"):project>',
         type="http",
         auth="public",
         website=True,
         readonly=True,
-        sitemap=sitemap_project_pages,
+        sitemap=sitemap_website_pages("incubator.project"),
     )
-    def project_page(self, project_slug, **kwargs):
-        project = self._get_project(project_slug)
-        canonical_slug = request.env["ir.http"]._slug(project)
-        if project_slug != canonical_slug and request.httprequest.method in (
-            "GET",
-            "HEAD",
-        ):
-            # /projects/42 or an outdated name: one URL per project (SEO)
-            path = f"/projects/{canonical_slug}"
-            if request.lang != request.env["ir.http"]._get_default_lang():
-                path = f"/{request.lang.url_code}{path}"
-            return request.redirect_query(path, request.httprequest.args, code=301)
+    def project_page(self, project, **kwargs):
         values = self._prepare_project_page_values(project, **kwargs)
         return request.render("incubator_community.project_page", values)
-
-    def _get_project(self, project_slug):
-        """Return the project a URL slug designates, read as the visitor, or
-        raise NotFound.
-
-        Visitors get published projects only; programme staff also get the
-        other projects their rights let them read, as a preview.
-        """
-        __, project_id = request.env["ir.http"]._unslug(project_slug)
-        if not project_id or not 0 < project_id <= MAX_RECORD_ID:
-            raise NotFound()
-        Project = request.env["incubator.project"]
-        domain = [("id", "=", project_id)]
-        if not request.env.user.has_group("incubator_community.group_incubator_user"):
-            domain = expression.AND(
-                [domain, Project._get_website_published_domain(request.website)]
-            )
-        project = Project.search(domain, limit=1)
-        if not project:
-            raise NotFound()
-        return project
 
     def _prepare_project_page_values(self, project, **kwargs):
         website_url = project.organisation_website or ""
@@ -257,10 +200,5 @@ class IncubatorProjectController(http.Controller):
             "organisation_url": website_url,
             "organisation_url_label": website_url.split("://", 1)[-1].rstrip("/"),
             "main_object": project,
-            "is_preview": not project.is_published,
-            "phases": self._get_phase_labels(),
+            "is_preview": project._is_website_preview(request.website),
         }
-
-    def _get_phase_labels(self):
-        Project = request.env["incubator.project"]
-        return dict(Project._fields["phase"]._description_selection(request.env))

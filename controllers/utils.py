@@ -14,6 +14,9 @@ from datetime import datetime
 import pytz
 
 from odoo import fields
+from odoo.osv import expression
+
+from odoo.addons.website.models.ir_http import sitemap_qs2dom
 
 # ids are PostgreSQL integers: anything larger cannot be a record
 MAX_RECORD_ID = 2**31 - 1
@@ -136,3 +139,26 @@ def parse_local_datetime(value, tz_name):
         return None
     # a moment in year 9999 cannot have an end after it
     return moment if moment.year < 9999 else None
+
+
+def sitemap_website_pages(model_name):
+    """The ``sitemap`` of the route of the pages of ``model_name`` (an
+    ``incubator.website.page.mixin``), as ``website_event``'s
+    ``sitemap_event``: the records every visitor of the current website sees
+    (published, of its company), read as the website's visitor (``env``)."""
+
+    def sitemap(env, rule, qs):
+        website = env["website"].get_current_website()
+        Model = env[model_name]
+        domain = expression.AND(
+            [
+                Model._get_website_published_domain(website),
+                sitemap_qs2dom(qs, Model._website_page_path, Model._rec_name),
+            ]
+        )
+        for record in Model.search(domain):
+            loc = record.website_url
+            if not qs or qs.lower() in loc:
+                yield {"loc": loc, "lastmod": record.write_date.date()}
+
+    return sitemap

@@ -21,55 +21,18 @@ from odoo.http import request
 from odoo.osv import expression
 
 from odoo.addons.website.controllers.main import QueryURL
-from odoo.addons.website.models.ir_http import sitemap_qs2dom
 
 from .form_guard import SILENT_DROP, guard_public_form
-from .utils import MAX_RECORD_ID, SEARCH_MAX_LENGTH, parse_id
+from .utils import clean_search, clean_text, parse_id, sitemap_website_pages
 
 POSITIONS_PER_PAGE = 12
 FORM_KEY = "volunteer_apply"
-# what the form echoes back when it refuses a submission (the model checks
-# the real limits and tells which is exceeded)
-APPLY_FIELDS_MAX_LENGTH = {
-    "name": 300,
-    "email": 300,
-    "phone": 100,
-    "motivation": 6000,
-}
-
-
-def _clean_text(value, max_length):
-    """Text typed in a form: a string without NUL bytes (PostgreSQL refuses
-    them), capped to ``max_length``."""
-    if not isinstance(value, str):
-        return ""
-    return value.replace("\x00", "")[:max_length]
+# a position's page and its application form: the record comes through
+# Odoo's converter (see incubator.website.page.mixin)
+POSITION_ROUTE = '/volunteer/<model("incubator.volunteer.position"):position>'
 
 
 class IncubatorVolunteerController(http.Controller):
-    # ------------------------------------------------------------
-    # SITEMAP
-    # ------------------------------------------------------------
-
-    def sitemap_volunteer(env, rule, qs):
-        if not qs or qs.lower() in "/volunteer":
-            yield {"loc": "/volunteer"}
-
-    def sitemap_volunteer_positions(env, rule, qs):
-        website = env["website"].get_current_website()
-        Position = env["incubator.volunteer.position"]
-        domain = expression.AND(
-            [
-                Position._get_website_published_domain(website),
-                sitemap_qs2dom(qs, "/volunteer", Position._rec_name),
-            ]
-        )
-        # env is the website's public user's: the record rules apply
-        for position in Position.search(domain):
-            loc = f"/volunteer/{env['ir.http']._slug(position)}"
-            if not qs or qs.lower() in loc:
-                yield {"loc": loc, "lastmod": position.write_date.date()}
-
     # ------------------------------------------------------------
     # LIST
     # ------------------------------------------------------------
@@ -80,7 +43,7 @@ class IncubatorVolunteerController(http.Controller):
         auth="public",
         website=True,
         readonly=True,
-        sitemap=sitemap_volunteer,
+        sitemap=True,
     )
     def volunteer_positions(self, page=1, search=None, **kwargs):
         values = self._prepare_positions_values(page=page, search=search)
@@ -103,9 +66,7 @@ class IncubatorVolunteerController(http.Controller):
         page = parse_id(page)
         if not page:
             raise NotFound()
-        if not isinstance(search, str):
-            search = ""
-        search = search.replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
+        search = clean_search(search)
         website = request.website
         # as the visitor: the record rules let everybody read the published
         # positions, the domain narrows them to this website's
@@ -158,43 +119,44 @@ class IncubatorVolunteerController(http.Controller):
     # POSITION PAGE AND APPLICATION
     # ------------------------------------------------------------
 
-    # The slug is resolved here rather than with a <model(...)> converter,
-    # so that unknown and unpublished positions both answer 404.
+    # Unknown, unpublished and other companies' positions answer 404
+    # (ir.http, see incubator.website.page.mixin); a wrong slug redirects
+    # (301) to the canonical URL (http_routing); the team of the project and
+    # the programme staff preview the others.
     @http.route(
-        "/volunteer/<string:position_slug>",
+        POSITION_ROUTE,
         type="http",
         auth="public",
         website=True,
         readonly=True,
-        sitemap=sitemap_volunteer_positions,
+        sitemap=sitemap_website_pages("incubator.volunteer.position"),
     )
-    def volunteer_position(self, position_slug, applied=None, **kwargs):
-        position, is_open = self._get_position(position_slug, allow_preview=True)
-        canonical_slug = request.env["ir.http"]._slug(position)
-        if position_slug != canonical_slug:
-            # /volunteer/42 or an outdated title: one URL per position (SEO)
-            path = f"/volunteer/{canonical_slug}"
-            if request.lang != request.env["ir.http"]._get_default_lang():
-                path = f"/{request.lang.url_code}{path}"
-            return request.redirect_query(path, request.httprequest.args, code=301)
+    def volunteer_position(self, position, applied=None, **kwargs):
         values = self._prepare_position_page_values(
-            position, applied=applied == "1", is_open=is_open
+            position,
+            applied=applied == "1",
+            is_preview=position._is_website_preview(request.website),
         )
         return request.render("incubator_community.volunteer_position_page", values)
 
     @http.route(
-        "/volunteer/<string:position_slug>/apply",
+        f"{POSITION_ROUTE}/apply",
         type="http",
         auth="public",
         website=True,
         methods=["POST"],
         sitemap=False,
     )
-    def volunteer_apply(self, position_slug, **post):
+    def volunteer_apply(self, position, **post):
         """Apply to a published position. A refused application renders the
         page again with the message and what was typed; nothing is saved."""
-        position, __ = self._get_position(position_slug)
-        form = self._prepare_apply_form_values(post)
+        if position._is_website_preview(request.website):
+            # a preview takes no application
+            raise NotFound()
+        form = {
+            fname: clean_text(post.get(fname))
+            for fname in ("name", "email", "phone", "motivation")
+        }
         error = guard_public_form(FORM_KEY, email=form["email"])
         if error is SILENT_DROP:
             # a robot filled the honeypot: the usual answer, nothing created
@@ -210,6 +172,12 @@ class IncubatorVolunteerController(http.Controller):
                 error = exc.args[0]
             else:
                 return self._redirect_applied(position)
+        # what was typed, shown again: capped to what the model accepts, plus
+        # one character (the visitor sees that it was cut)
+        form = {
+            fname: value[: position._apply_max_lengths[fname] + 1]
+            for fname, value in form.items()
+        }
         values = self._prepare_position_page_values(position, form=form, error=error)
         return request.render("incubator_community.volunteer_position_page", values)
 
@@ -217,52 +185,8 @@ class IncubatorVolunteerController(http.Controller):
         query = urlencode({"applied": "1"})
         return request.redirect(f"{position.website_url}?{query}#apply")
 
-    def _get_position(self, position_slug, allow_preview=False):
-        """``(position, is_open)``: the position a URL slug designates, read
-        as the visitor, and whether it is open to every visitor; or NotFound.
-
-        Visitors get the published positions of the website's active
-        projects. With ``allow_preview``, the team of the project and the
-        programme staff also get the other positions the record rules let
-        them read, as a preview.
-        """
-        __, position_id = request.env["ir.http"]._unslug(position_slug)
-        if not position_id or not 0 < position_id <= MAX_RECORD_ID:
-            raise NotFound()
-        Position = request.env["incubator.volunteer.position"]
-        domain = [("id", "=", position_id)]
-        position = Position.search(
-            expression.AND(
-                [domain, Position._get_website_published_domain(request.website)]
-            ),
-            limit=1,
-        )
-        if position:
-            return position, True
-        user = request.env.user
-        if allow_preview and not user._is_public():
-            if not user.has_group("incubator_community.group_incubator_user"):
-                # the team of the project previews its own positions only
-                domain = expression.AND(
-                    [
-                        domain,
-                        [("project_id.entrepreneur_ids", "in", user.partner_id.ids)],
-                    ]
-                )
-            position = Position.search(domain, limit=1)
-            if position:
-                return position, False
-        raise NotFound()
-
-    def _prepare_apply_form_values(self, post):
-        """What the visitor typed, capped, echoed back on error."""
-        return {
-            fname: _clean_text(post.get(fname), max_length)
-            for fname, max_length in APPLY_FIELDS_MAX_LENGTH.items()
-        }
-
     def _prepare_position_page_values(
-        self, position, form=None, error=None, applied=False, is_open=True, **kwargs
+        self, position, form=None, error=None, applied=False, is_preview=False, **kwargs
     ):
         if form is None:
             form = {}
@@ -283,6 +207,6 @@ class IncubatorVolunteerController(http.Controller):
             "form": form,
             "error": error,
             "applied": applied,
-            "is_preview": not is_open,
+            "is_preview": is_preview,
             "main_object": position,
         }

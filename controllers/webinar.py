@@ -13,7 +13,6 @@ registrations are read as the visitor: the record rules let everybody read
 the published webinars, the programme staff every webinar (previews).
 """
 
-import logging
 from urllib.parse import quote, urlencode
 
 import pytz
@@ -22,35 +21,26 @@ from werkzeug.exceptions import NotFound
 from odoo import fields, http
 from odoo.exceptions import UserError
 from odoo.http import content_disposition, request
-from odoo.osv import expression
-from odoo.tools import SQL
 
 from odoo.addons.website.controllers.main import QueryURL
-from odoo.addons.website.models.ir_http import sitemap_qs2dom
 
 from .form_guard import SILENT_DROP, guard_public_form
-from .utils import MAX_RECORD_ID, parse_id
-from .utils import clean_text as _clean_text
-
-_logger = logging.getLogger(__name__)
+from .utils import DEFAULT_TZ, clean_text, parse_id, sitemap_website_pages
 
 WEBINARS_PER_PAGE = 12
 # skills shown as pills above the list; the others are in a menu
 TOP_SKILLS = 10
-# what people type: longer input is cut when echoed back, and refused
-NAME_MAX_LENGTH = 128
-EMAIL_MAX_LENGTH = 254
-MESSAGE_MAX_LENGTH = 5000
-# the community meets in Brussels: times are shown there when the visitor's
-# own time zone is unknown (first visit, before the browser set its cookie)
-DEFAULT_TZ = "Europe/Brussels"
 # registrations holding a seat or waiting for one
 OPEN_REGISTRATION_STATES = ("confirmed", "waiting")
+# a webinar's page, its registration form, .ics and message to the speaker:
+# the record comes through Odoo's converter (see incubator.website.page.mixin)
+WEBINAR_ROUTE = '/webinars/<model("incubator.webinar"):webinar>'
 
 
 def _get_visitor_tz():
     """The time zone to show dates in: the browser's (the ``tz`` cookie the
-    frontend layout sets), else the user's, else the community's."""
+    frontend layout sets), else the user's, else the community's (the
+    community meets in Brussels)."""
     tz = request.httprequest.cookies.get("tz")
     if tz in pytz.all_timezones_set:
         return tz
@@ -69,29 +59,6 @@ def _safe_url(url):
 
 class IncubatorWebinarController(http.Controller):
     # ------------------------------------------------------------
-    # SITEMAP
-    # ------------------------------------------------------------
-
-    def sitemap_webinars(env, rule, qs):
-        if not qs or qs.lower() in "/webinars":
-            yield {"loc": "/webinars"}
-
-    def sitemap_webinar_pages(env, rule, qs):
-        website = env["website"].get_current_website()
-        Webinar = env["incubator.webinar"]
-        domain = expression.AND(
-            [
-                Webinar._get_website_published_domain(website),
-                sitemap_qs2dom(qs, "/webinars", Webinar._rec_name),
-            ]
-        )
-        # env is the website's public user's: the record rules apply
-        for webinar in Webinar.search(domain):
-            loc = f"/webinars/{env['ir.http']._slug(webinar)}"
-            if not qs or qs.lower() in loc:
-                yield {"loc": loc, "lastmod": webinar.write_date.date()}
-
-    # ------------------------------------------------------------
     # LIST
     # ------------------------------------------------------------
 
@@ -101,7 +68,7 @@ class IncubatorWebinarController(http.Controller):
         auth="public",
         website=True,
         readonly=True,
-        sitemap=sitemap_webinars,
+        sitemap=True,
     )
     def webinars(self, page=1, **kwargs):
         filters = self._parse_webinars_filters(**kwargs)
@@ -144,21 +111,27 @@ class IncubatorWebinarController(http.Controller):
             raise NotFound()
         website = request.website
         # as the visitor: the record rules let them read the published
-        # webinars, and every domain below starts with the "published" one
-        # (the staff would read drafts too)
-        Webinar = request.env["incubator.webinar"]
-        published = Webinar._get_website_published_domain(website)
-
-        # facets: the skills and themes of the published webinars, with their
-        # number of webinars; a filter is valid if its facet is listed. The
-        # numbers of upcoming and past webinars come with them, in one query.
-        skill_counts, theme_counts, totals = self._get_webinars_counts(
-            Webinar, published, skill_id, theme_id
+        # webinars, and the domain is the "published" one (the staff would
+        # read drafts too). bin_size: the cards only need to know whether
+        # there is an image.
+        Webinar = request.env["incubator.webinar"].with_context(bin_size=True)
+        # the page, the facets (the skills and themes of the published
+        # webinars, with their number of webinars: a filter is valid if its
+        # facet is listed) and the numbers of upcoming and past webinars
+        listing = Webinar._website_search_page(
+            Webinar._get_website_published_domain(website),
+            offset=(page - 1) * WEBINARS_PER_PAGE,
+            limit=WEBINARS_PER_PAGE,
+            field_names=self._get_webinars_card_fields(),
+            skill_id=skill_id,
+            theme_id=theme_id,
         )
+        skill_counts = listing["skill_counts"]
+        theme_counts = listing["theme_counts"]
         skills = self._get_facet_records("hr.skill", skill_counts)
         themes = self._get_facet_records("incubator.theme", theme_counts)
-        current_skill = skills.filtered(lambda skill: skill.id == skill_id)
-        current_theme = themes.filtered(lambda theme: theme.id == theme_id)
+        current_skill = skills.filtered(lambda skill: skill.id == listing["skill_id"])
+        current_theme = themes.filtered(lambda theme: theme.id == listing["theme_id"])
         # the most shared skills as pills, the others in a menu
         top_skill_ids = {
             skill.id
@@ -166,21 +139,8 @@ class IncubatorWebinarController(http.Controller):
                 :TOP_SKILLS
             ]
         } | set(current_skill.ids)
-
-        domain = expression.AND(
-            [
-                published,
-                [("skill_ids", "in", current_skill.ids)] if current_skill else [],
-                [("theme_ids", "in", current_theme.ids)] if current_theme else [],
-            ]
-        )
-        upcoming_count = past_count = 0
-        for (upcoming, has_skill, has_theme), count in totals.items():
-            if (has_skill or not current_skill) and (has_theme or not current_theme):
-                if upcoming:
-                    upcoming_count += count
-                else:
-                    past_count += count
+        upcoming_count = listing["upcoming_count"]
+        past_count = listing["past_count"]
         url_args = {
             key: value
             for key, value in (
@@ -200,21 +160,16 @@ class IncubatorWebinarController(http.Controller):
         if page > 1 and page > pager["page_count"]:
             raise NotFound()
 
-        webinars = self._search_webinars_page(
-            Webinar.with_context(bin_size=True), domain, pager["offset"]
-        )
-        # one prefetch set for both lists: seats, images and the records the
-        # cards show are read once for the page
-        prefetch_ids = webinars._prefetch_ids
-        upcoming = webinars.filtered("is_upcoming").with_prefetch(prefetch_ids)
-        past = (webinars - upcoming).with_prefetch(prefetch_ids)
+        webinars = listing["webinars"]
+        upcoming = webinars.filtered("is_upcoming")
+        past = webinars - upcoming
         # everything the cards show, one query per field whatever the number
         # of cards (the records share their prefetch set)
         webinars.skill_ids.fetch(["name"])
         webinars.theme_ids.fetch(["name", "color"])
         return {
-            "upcoming_webinars": upcoming,
-            "past_webinars": past,
+            "upcoming_webinars": upcoming.with_prefetch(webinars._prefetch_ids),
+            "past_webinars": past.with_prefetch(webinars._prefetch_ids),
             "upcoming_count": upcoming_count,
             "past_count": past_count,
             "webinar_count": upcoming_count + past_count,
@@ -232,118 +187,6 @@ class IncubatorWebinarController(http.Controller):
             "pager": pager,
             "keep": QueryURL("/webinars", **url_args),
         }
-
-    def _search_webinars_page(self, Webinar, domain, offset):
-        """One page of the webinars of ``domain``: the upcoming ones, soonest
-        first, then the past ones, latest first. One query whatever the mix,
-        the card fields read with it (``_search`` applies the record rules of
-        the visitor)."""
-        query = Webinar._search(
-            domain, offset=offset, limit=WEBINARS_PER_PAGE, order="id"
-        )
-        if query.is_empty():
-            return Webinar.browse()
-        start = Webinar._field_to_sql(query.table, "start", query)
-        stop = Webinar._field_to_sql(query.table, "stop", query)
-        now = fields.Datetime.now()
-        # the rule of is_upcoming (stop >= now), as an order
-        query.order = SQL(
-            "%(stop)s >= %(now)s DESC, "
-            "CASE WHEN %(stop)s >= %(now)s THEN %(start)s END ASC, "
-            "%(start)s DESC, %(id)s DESC",
-            stop=stop,
-            start=start,
-            now=now,
-            id=SQL.identifier(query.table, "id"),
-        )
-        return Webinar._fetch_query(
-            query,
-            Webinar._determine_fields_to_fetch(self._get_webinars_card_fields()),
-        )
-
-    def _get_webinars_counts(self, Webinar, domain, skill_id, theme_id):
-        """The numbers of /webinars, in one query over the webinars of
-        ``domain`` (the published ones), whatever their number:
-
-        - {id: number of webinars} of their skills, and of their themes;
-        - {(upcoming, has the skill ``skill_id``, has the theme ``theme_id``):
-          number of webinars}, from which the page takes its totals once it
-          knows whether the filters are valid (a skill or theme of the facets).
-
-        :return: (skill counts, theme counts, totals)
-        """
-        # as the visitor: _search applies their record rules
-        query = Webinar._search(domain)
-        stop = Webinar._field_to_sql(query.table, "stop", query)
-        webinar_id = SQL.identifier(query.table, "id")
-
-        def relation(fname):
-            field = Webinar._fields[fname]
-            return (
-                SQL.identifier(field.relation),
-                SQL.identifier(field.column1),
-                SQL.identifier(field.column2),
-            )
-
-        def facet(fname):
-            table, column1, column2 = relation(fname)
-            return SQL(
-                "SELECT %(fname)s, rel.%(value)s, NULL::bool, NULL::bool, "
-                "NULL::bool, COUNT(*) FROM %(table)s rel "
-                "JOIN published ON published.id = rel.%(webinar)s "
-                "GROUP BY rel.%(value)s",
-                fname=fname,
-                value=column2,
-                table=table,
-                webinar=column1,
-            )
-
-        def has(fname, value_id):
-            if not value_id:
-                return SQL("FALSE")
-            table, column1, column2 = relation(fname)
-            return SQL(
-                "published.id IN (SELECT %(webinar)s FROM %(table)s "
-                "WHERE %(value)s = %(value_id)s)",
-                webinar=column1,
-                table=table,
-                value=column2,
-                value_id=value_id,
-            )
-
-        cr = Webinar.env.cr
-        cr.execute(
-            SQL(
-                """
-                WITH published AS MATERIALIZED (%(published)s)
-                %(skills)s
-                UNION ALL
-                %(themes)s
-                UNION ALL
-                SELECT 'total', NULL, published.upcoming, %(has_skill)s,
-                       %(has_theme)s, COUNT(*)
-                  FROM published GROUP BY 3, 4, 5
-                """,
-                published=query.select(
-                    SQL("%s AS id", webinar_id),
-                    # the rule of is_upcoming
-                    SQL("%s >= %s AS upcoming", stop, fields.Datetime.now()),
-                ),
-                skills=facet("skill_ids"),
-                themes=facet("theme_ids"),
-                has_skill=has("skill_ids", skill_id),
-                has_theme=has("theme_ids", theme_id),
-            )
-        )
-        counts = {"skill_ids": {}, "theme_ids": {}}
-        totals = {}
-        rows = cr.fetchall()
-        for kind, value_id, upcoming, has_skill, has_theme, count in rows:
-            if kind == "total":
-                totals[upcoming, has_skill, has_theme] = count
-            elif value_id:
-                counts[kind][value_id] = count
-        return counts["skill_ids"], counts["theme_ids"], totals
 
     def _get_facet_records(self, model_name, counts):
         """The skills or themes counted in ``counts``, sorted by name, read in
@@ -379,55 +222,20 @@ class IncubatorWebinarController(http.Controller):
     # WEBINAR PAGE
     # ------------------------------------------------------------
 
-    # The slug is resolved here rather than with a <model(...)> converter: the
-    # converter reads the record as the visitor before this code runs, so a
-    # draft webinar would answer 403 (and log an access error), telling that
-    # the id exists. Unknown and unpublished webinars both answer 404.
+    # Unknown, unpublished and other companies' webinars answer 404 (ir.http,
+    # see incubator.website.page.mixin); a wrong slug redirects (301) to the
+    # canonical URL (http_routing); the programme staff preview the others.
     @http.route(
-        "/webinars/<string:webinar_slug>",
+        WEBINAR_ROUTE,
         type="http",
         auth="public",
         website=True,
         readonly=True,
-        sitemap=sitemap_webinar_pages,
+        sitemap=sitemap_website_pages("incubator.webinar"),
     )
-    def webinar_page(self, webinar_slug, message=None, **kwargs):
-        webinar = self._get_webinar(webinar_slug)
-        canonical_slug = request.env["ir.http"]._slug(webinar)
-        if webinar_slug != canonical_slug and request.httprequest.method in (
-            "GET",
-            "HEAD",
-        ):
-            # /webinars/42 or an outdated title: one URL per webinar (SEO)
-            path = f"/webinars/{canonical_slug}"
-            if request.lang != request.env["ir.http"]._get_default_lang():
-                path = f"/{request.lang.url_code}{path}"
-            return request.redirect_query(path, request.httprequest.args, code=301)
+    def webinar_page(self, webinar, message=None, **kwargs):
         values = self._prepare_webinar_page_values(webinar, message=message)
         return request.render("incubator_community.webinar_page", values)
-
-    def _get_webinar(self, webinar_slug):
-        """Return the webinar a URL slug designates, read as the visitor, or
-        raise NotFound.
-
-        Visitors get published webinars only; programme staff also get the
-        others (drafts, cancelled), as a preview: the record rules decide.
-        """
-        if not isinstance(webinar_slug, str):
-            raise NotFound()
-        __, webinar_id = request.env["ir.http"]._unslug(webinar_slug)
-        if not webinar_id or not 0 < webinar_id <= MAX_RECORD_ID:
-            raise NotFound()
-        Webinar = request.env["incubator.webinar"]
-        domain = [("id", "=", webinar_id)]
-        if not request.env.user.has_group("incubator_community.group_incubator_user"):
-            domain = expression.AND(
-                [domain, Webinar._get_website_published_domain(request.website)]
-            )
-        webinar = Webinar.search(domain, limit=1)
-        if not webinar:
-            raise NotFound()
-        return webinar
 
     def _prepare_webinar_page_values(
         self,
@@ -462,8 +270,7 @@ class IncubatorWebinarController(http.Controller):
             # bin_size: the template only needs to know whether there is an image
             "webinar": webinar.with_context(bin_size=True),
             "main_object": webinar,
-            "is_preview": not webinar.is_published
-            or webinar.state not in ("published", "done"),
+            "is_preview": webinar._is_website_preview(request.website),
             "is_upcoming": is_upcoming,
             "registration_open": webinar.state == "published"
             and webinar.start > fields.Datetime.now(),
@@ -479,9 +286,6 @@ class IncubatorWebinarController(http.Controller):
             "recording_url": _safe_url(webinar.recording_url),
             "login_url": "/web/login?redirect="
             + quote(f"{webinar.website_url}#recap", safe=""),
-            "state_labels": self._get_selection_labels(
-                "incubator.webinar.registration", "state"
-            ),
             "tz": _get_visitor_tz(),
             "status_message": self._get_status_message(message),
             "form": form or {},
@@ -495,25 +299,21 @@ class IncubatorWebinarController(http.Controller):
     # ------------------------------------------------------------
 
     @http.route(
-        "/webinars/<string:webinar_slug>/register",
+        f"{WEBINAR_ROUTE}/register",
         type="http",
         auth="public",
         website=True,
         methods=["POST"],
         sitemap=False,
     )
-    def webinar_register(self, webinar_slug, name=None, email=None, **post):
+    def webinar_register(self, webinar, name=None, email=None, **post):
         """Register the caller (a logged-in member, in one click) or a visitor
         (name and e-mail). The answer never tells anything about other
         people: a visitor's confirmation is the same whether the address was
         known (a member's, the speaker's, a staff member's), registered
-        already, or not."""
-        webinar = self._get_webinar(webinar_slug)
+        already, or not. The model checks what was typed."""
         user = request.env.user
-        form = {
-            "name": _clean_text(name, NAME_MAX_LENGTH + 1),
-            "email": _clean_text(email, EMAIL_MAX_LENGTH + 1),
-        }
+        form = {"name": clean_text(name), "email": clean_text(email)}
         error = guard_public_form("webinar_register", email=form["email"])
         if error is SILENT_DROP:
             # a robot filled the honeypot: the usual answer, nothing created
@@ -538,11 +338,21 @@ class IncubatorWebinarController(http.Controller):
             except UserError as exc:
                 error = exc.args[0]
         if error:
-            values = self._prepare_webinar_page_values(webinar, form=form, error=error)
+            values = self._prepare_webinar_page_values(
+                webinar, form=self._echo_form(webinar, form), error=error
+            )
             return request.render("incubator_community.webinar_page", values)
         return self._render_registered(
             webinar, form=form, registration=registration, registered_now=registered_now
         )
+
+    def _echo_form(self, webinar, form):
+        """What the visitor typed, shown again: capped to what the model
+        accepts, plus one character (the visitor sees that it was cut)."""
+        return {
+            "name": form.get("name", "")[: webinar._visitor_name_max_length + 1],
+            "email": form.get("email", "")[: webinar._visitor_email_max_length + 1],
+        }
 
     def _render_registered(
         self, webinar, form, registration=None, registered_now=False
@@ -563,8 +373,8 @@ class IncubatorWebinarController(http.Controller):
             "is_public_user": user._is_public(),
             "registration_state": answer.get("state"),
             "waiting_position": answer.get("waiting_position", 0),
-            "visitor_name": form.get("name", "")[:NAME_MAX_LENGTH],
-            "visitor_email": form.get("email", "")[:EMAIL_MAX_LENGTH],
+            "visitor_name": form.get("name", "")[: webinar._visitor_name_max_length],
+            "visitor_email": form.get("email", "")[: webinar._visitor_email_max_length],
             "tz": _get_visitor_tz(),
         }
         return request.render("incubator_community.webinar_registered", values)
@@ -574,15 +384,14 @@ class IncubatorWebinarController(http.Controller):
     # ------------------------------------------------------------
 
     @http.route(
-        "/webinars/<string:webinar_slug>/ics",
+        f"{WEBINAR_ROUTE}/ics",
         type="http",
         auth="public",
         website=True,
         readonly=True,
         sitemap=False,
     )
-    def webinar_ics(self, webinar_slug, **kwargs):
-        webinar = self._get_webinar(webinar_slug)
+    def webinar_ics(self, webinar, **kwargs):
         # the public .ics: the event without its attendees nor its link
         content = webinar.with_context(lang=request.lang.code)._get_public_ics()
         if not content:
@@ -637,9 +446,6 @@ class IncubatorWebinarController(http.Controller):
             "access_token": access_token,
             "cancelled": cancelled,
             "error": error,
-            "state_labels": self._get_selection_labels(
-                "incubator.webinar.registration", "state"
-            ),
             "webinar_url": registration_sudo.webinar_url or "",
             "tz": _get_visitor_tz(),
         }
@@ -650,17 +456,16 @@ class IncubatorWebinarController(http.Controller):
     # ------------------------------------------------------------
 
     @http.route(
-        "/webinars/<string:webinar_slug>/contact-speaker",
+        f"{WEBINAR_ROUTE}/contact-speaker",
         type="http",
         auth="public",
         website=True,
         methods=["POST"],
         sitemap=False,
     )
-    def webinar_contact_speaker(self, webinar_slug, message=None, **post):
+    def webinar_contact_speaker(self, webinar, message=None, **post):
         """A logged-in member asks the speaker for coaching: a help request
         addressed to the speaker. Visitors log in first."""
-        webinar = self._get_webinar(webinar_slug)
         if webinar.state != "done":
             # the form is on the recap of a webinar that took place only
             raise NotFound()
@@ -669,28 +474,23 @@ class IncubatorWebinarController(http.Controller):
             return request.redirect(
                 "/web/login?redirect=" + quote(f"{webinar.website_url}#recap", safe="")
             )
-        contact_form = {"message": _clean_text(message, MESSAGE_MAX_LENGTH + 1)}
-        error = None
-        if not contact_form["message"]:
-            error = request.env._("Tell the speaker what you would like help with.")
-        elif len(contact_form["message"]) > MESSAGE_MAX_LENGTH:
-            error = request.env._(
-                "The message is too long: %s characters at most.", MESSAGE_MAX_LENGTH
-            )
-        if not error:
-            try:
-                with request.env.cr.savepoint():
-                    # the caller's own partner asks; the model addresses the
-                    # request to the speaker and notifies them
-                    webinar._action_contact_speaker(
-                        user.partner_id, contact_form["message"]
-                    )
-            except UserError as exc:
-                error = exc.args[0]
-            else:
-                return request.redirect(
-                    f"{webinar.website_url}?{urlencode({'message': 'contacted'})}#recap"
+        contact_form = {"message": clean_text(message)}
+        try:
+            with request.env.cr.savepoint():
+                # the caller's own partner asks; the model checks the message,
+                # addresses the request to the speaker and notifies them
+                webinar._action_contact_speaker(
+                    user.partner_id, contact_form["message"]
                 )
+        except UserError as exc:
+            error = exc.args[0]
+        else:
+            return request.redirect(
+                f"{webinar.website_url}?{urlencode({'message': 'contacted'})}#recap"
+            )
+        # what was typed, shown again: capped to what the model accepts
+        max_length = webinar._contact_message_max_length + 1
+        contact_form["message"] = contact_form["message"][:max_length]
         values = self._prepare_webinar_page_values(
             webinar, contact_form=contact_form, contact_error=error
         )
@@ -699,10 +499,6 @@ class IncubatorWebinarController(http.Controller):
     # ------------------------------------------------------------
     # TOOLS
     # ------------------------------------------------------------
-
-    def _get_selection_labels(self, model_name, field_name):
-        field = request.env[model_name]._fields[field_name]
-        return dict(field._description_selection(request.env))
 
     def _get_status_message(self, key):
         """The translated confirmation a redirect asks for with ?message=."""

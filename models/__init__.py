@@ -3,6 +3,7 @@ from . import incubator_project_stage
 from . import incubator_theme
 from . import incubator_partner_skill
 from . import incubator_balance_mixin
+from . import incubator_website_page_mixin
 from . import incubator_project
 from . import res_company
 from . import res_partner
@@ -28,3 +29,4 @@ from . import incubator_volunteer_position
 from . import incubator_volunteer_objective
 from . import incubator_volunteer_engagement
 from . import website
+from . import ir_http

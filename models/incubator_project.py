@@ -24,13 +24,14 @@ class IncubatorProject(models.Model):
     _inherit = [
         "mail.thread",
         "mail.activity.mixin",
-        "website.published.mixin",
+        "incubator.website.page.mixin",
         "website.seo.metadata",
         "website.searchable.mixin",
         "image.mixin",
         "incubator.balance.mixin",
     ]
     _order = "sequence, name, id"
+    _website_page_path = "/projects"
     _incubator_balance_key = "project_id"
     _check_company_auto = True
 
@@ -164,16 +165,6 @@ class IncubatorProject(models.Model):
             project.entrepreneur_names = "\n".join(
                 project.entrepreneur_ids.sorted("name").mapped("name")
             )
-
-    @api.depends("name", "seo_name")
-    @api.depends_context("lang")
-    def _compute_website_url(self):
-        for project in self:
-            if project.id:
-                slug = self.env["ir.http"]._slug(project)
-                project.website_url = f"/projects/{slug}"
-            else:  # no slug for a record not saved yet
-                project.website_url = "#"
 
     @api.constrains("date_entry", "date_exit")
     def _check_dates(self):

@@ -5,17 +5,13 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
 from odoo.tools import email_normalize, escape_psql, formataddr, plaintext2html
 
 from ..tools import FormError, is_number
 
 STAFF_GROUP = "incubator_community.group_incubator_user"
 
-# lengths of what a visitor types in the application form
-APPLY_NAME_MAX_LENGTH = 200
-APPLY_EMAIL_MAX_LENGTH = 254
-APPLY_PHONE_MAX_LENGTH = 40
-APPLY_MOTIVATION_MAX_LENGTH = 5000
 # digits, spaces and the usual separators of a phone number
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()./-]{4,40}$")
 # one plain address, its domain with a dot: Odoo's email_normalize alone would
@@ -35,11 +31,14 @@ class IncubatorVolunteerPosition(models.Model):
     _inherit = [
         "mail.thread",
         "mail.activity.mixin",
-        "website.published.mixin",
+        "incubator.website.page.mixin",
         "website.seo.metadata",
         "website.searchable.mixin",
     ]
     _order = "sequence, id desc"
+    _website_page_path = "/volunteer"
+    # what a visitor types in the application form: longer is refused
+    _apply_max_lengths = {"name": 200, "email": 254, "phone": 40, "motivation": 5000}
     _check_company_auto = True
 
     # What the team of a project writes on /my/volunteers (see
@@ -210,16 +209,6 @@ class IncubatorVolunteerPosition(models.Model):
             position.engagement_count = counts.get(position.id, 0)
             position.application_count = applications.get(position.id, 0)
 
-    @api.depends("name", "seo_name")
-    @api.depends_context("lang")
-    def _compute_website_url(self):
-        for position in self:
-            if position.id:
-                slug = self.env["ir.http"]._slug(position)
-                position.website_url = f"/volunteer/{slug}"
-            else:  # no slug for a record not saved yet
-                position.website_url = "#"
-
     def _default_website_meta(self):
         """Link previews (Open Graph, Twitter) show the title and the project."""
         res = super()._default_website_meta()
@@ -252,6 +241,17 @@ class IncubatorVolunteerPosition(models.Model):
             ("project_active", "=", True),
             ("company_id", "in", [False, website.company_id.id]),
         ]
+
+    @api.model
+    def _get_website_preview_domain(self):
+        """The team of a project also previews its own positions."""
+        domain = super()._get_website_preview_domain()
+        user = self.env.user
+        if user._is_public() or domain == expression.TRUE_DOMAIN:
+            return domain
+        return expression.OR(
+            [domain, [("project_id.entrepreneur_ids", "in", user.partner_id.ids)]]
+        )
 
     @api.model
     def _search_get_detail(self, website, order, options):
@@ -393,11 +393,11 @@ class IncubatorVolunteerPosition(models.Model):
         name, email, phone, motivation = map(clean, (name, email, phone, motivation))
         if not name:
             raise UserError(self.env._("Please give your name."))
-        if len(name) > APPLY_NAME_MAX_LENGTH:
+        if len(name) > self._apply_max_lengths["name"]:
             raise UserError(
                 self.env._(
                     "Your name is too long: %s characters at most.",
-                    APPLY_NAME_MAX_LENGTH,
+                    self._apply_max_lengths["name"],
                 )
             )
         if not email:
@@ -406,7 +406,8 @@ class IncubatorVolunteerPosition(models.Model):
             )
         normalized = (
             email_normalize(email)
-            if len(email) <= APPLY_EMAIL_MAX_LENGTH and EMAIL_PATTERN.match(email)
+            if len(email) <= self._apply_max_lengths["email"]
+            and EMAIL_PATTERN.match(email)
             else False
         )
         if not normalized:
@@ -417,7 +418,7 @@ class IncubatorVolunteerPosition(models.Model):
                     email=email[:80],
                 )
             )
-        if len(phone) > APPLY_PHONE_MAX_LENGTH or (
+        if len(phone) > self._apply_max_lengths["phone"] or (
             phone and not PHONE_PATTERN.match(phone)
         ):
             raise UserError(
@@ -431,11 +432,11 @@ class IncubatorVolunteerPosition(models.Model):
             raise UserError(
                 self.env._("Please tell the project why you would like to volunteer.")
             )
-        if len(motivation) > APPLY_MOTIVATION_MAX_LENGTH:
+        if len(motivation) > self._apply_max_lengths["motivation"]:
             raise UserError(
                 self.env._(
                     "Your motivation is too long: %s characters at most.",
-                    APPLY_MOTIVATION_MAX_LENGTH,
+                    self._apply_max_lengths["motivation"],
                 )
             )
         return {

@@ -8,6 +8,7 @@ from markupsafe import Markup
 from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import (
+    SQL,
     clean_context,
     create_index,
     email_normalize,
@@ -59,12 +60,18 @@ class IncubatorWebinar(models.Model):
     _inherit = [
         "mail.thread",
         "mail.activity.mixin",
-        "website.published.mixin",
+        "incubator.website.page.mixin",
         "website.seo.metadata",
         "website.searchable.mixin",
         "image.mixin",
     ]
     _order = "start desc, id desc"
+    _website_page_path = "/webinars"
+    # what a visitor types in the public forms (registration, message to the
+    # speaker): longer is refused
+    _visitor_name_max_length = 128
+    _visitor_email_max_length = 254
+    _contact_message_max_length = 5000
     _check_company_auto = True
 
     name = fields.Char(string="Title", required=True, tracking=True)
@@ -466,15 +473,6 @@ class IncubatorWebinar(models.Model):
         for webinar in self:
             webinar.can_publish = can_publish
 
-    @api.depends("name", "seo_name")
-    @api.depends_context("lang")
-    def _compute_website_url(self):
-        for webinar in self:
-            if webinar.id:
-                webinar.website_url = f"/webinars/{self.env['ir.http']._slug(webinar)}"
-            else:  # no slug for a record not saved yet
-                webinar.website_url = "#"
-
     @api.model
     def _read_group_expand_states(self, states, domain):
         # every status is a kanban column, even when empty
@@ -643,12 +641,6 @@ class IncubatorWebinar(models.Model):
         self.write({"is_published": True})
         return True
 
-    def action_unpublish(self):
-        """Hide from the website (registration stays as it is)."""
-        self._check_staff()
-        self.write({"is_published": False})
-        return True
-
     def action_draft(self):
         """Back to draft (unpublished, closed for registration). Registrations
         are kept."""
@@ -774,6 +766,162 @@ class IncubatorWebinar(models.Model):
             ("state", "in", ("published", "done")),
             ("company_id", "in", [False, website.company_id.id]),
         ]
+
+    @api.model
+    def _website_search_page(
+        self, domain, offset=0, limit=None, field_names=(), skill_id=None, theme_id=None
+    ):
+        """One page of the /webinars listing and its numbers, read as the
+        caller (their record rules apply): the webinars of ``domain`` with
+        the skill ``skill_id`` and the theme ``theme_id``, upcoming ones
+        first (soonest first), then past ones (latest first). A skill or a
+        theme no webinar of ``domain`` has filters nothing.
+
+        Two queries whatever the number of webinars: the numbers and the ids
+        of the page (:meth:`_website_facet_counts`), then ``field_names`` of
+        the page's webinars.
+
+        :return: the dict of :meth:`_website_facet_counts`, its ``page_ids``
+            replaced by ``webinars``: the page, in its order
+        """
+        result = self._website_facet_counts(
+            domain, skill_id=skill_id, theme_id=theme_id, offset=offset, limit=limit
+        )
+        page_ids = result.pop("page_ids")
+        webinars = self.browse()
+        if page_ids:
+            fetched_ids = set(
+                self.search_fetch([("id", "in", page_ids)], field_names).ids
+            )
+            # the order of the page; the records share one prefetch set
+            webinars = self.browse([wid for wid in page_ids if wid in fetched_ids])
+        result["webinars"] = webinars
+        return result
+
+    @api.model
+    def _website_facet_counts(
+        self, domain, skill_id=None, theme_id=None, offset=0, limit=None
+    ):
+        """The numbers of the /webinars listing, in one query over the
+        webinars of ``domain`` read as the caller (``_search`` applies their
+        record rules), whatever their number.
+
+        The facets count every webinar of ``domain``; ``skill_id`` and
+        ``theme_id`` filter the totals and the page when some webinar of
+        ``domain`` has them (else they are dropped).
+
+        :return: dict with ``skill_counts`` and ``theme_counts`` ({id: number
+            of webinars}), ``skill_id`` and ``theme_id`` (the filters applied,
+            or None), ``upcoming_count``, ``past_count`` and ``page_ids``: the
+            ids of the page at ``offset`` (``limit`` webinars at most), in
+            the order of the listing
+        """
+        result = {
+            "skill_counts": {},
+            "theme_counts": {},
+            "skill_id": None,
+            "theme_id": None,
+            "upcoming_count": 0,
+            "past_count": 0,
+            "page_ids": [],
+        }
+        query = self._search(domain)
+        if query.is_empty():
+            return result
+        # plain stored columns of the webinar table: no translation, no join
+        start = SQL.identifier(query.table, "start", to_flush=self._fields["start"])
+        stop = SQL.identifier(query.table, "stop", to_flush=self._fields["stop"])
+
+        def relation(fname):
+            field = self._fields[fname]
+            return {
+                "table": SQL.identifier(field.relation, to_flush=field),
+                "webinar": SQL.identifier(field.column1),
+                "value": SQL.identifier(field.column2),
+            }
+
+        def facet(fname):
+            return SQL(
+                "SELECT rel.%(value)s AS value_id, COUNT(*) AS count "
+                "FROM %(table)s rel JOIN listed ON listed.id = rel.%(webinar)s "
+                "GROUP BY rel.%(value)s",
+                **relation(fname),
+            )
+
+        def keeps(fname, facet_table, value_id):
+            """Whether the filter on ``value_id`` keeps the row of listed."""
+            if not value_id:
+                return SQL("TRUE")
+            return SQL(
+                "(NOT EXISTS (SELECT FROM %(facet)s WHERE value_id = %(value_id)s)"
+                " OR listed.id IN (SELECT %(webinar)s FROM %(table)s"
+                " WHERE %(value)s = %(value_id)s))",
+                facet=SQL.identifier(facet_table),
+                value_id=value_id,
+                **relation(fname),
+            )
+
+        if limit is None:
+            page = SQL("ranked.rank > %s", offset)
+        else:
+            page = SQL("ranked.rank > %s AND ranked.rank <= %s", offset, offset + limit)
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH listed AS MATERIALIZED (%(listed)s),
+                skills AS MATERIALIZED (%(skills)s),
+                themes AS MATERIALIZED (%(themes)s),
+                filtered AS MATERIALIZED (
+                    SELECT * FROM listed WHERE %(keeps_skill)s AND %(keeps_theme)s
+                )
+                SELECT 'skill', value_id, count FROM skills
+                UNION ALL
+                SELECT 'theme', value_id, count FROM themes
+                UNION ALL
+                SELECT CASE WHEN upcoming THEN 'upcoming' ELSE 'past' END,
+                       NULL, COUNT(*)
+                  FROM filtered GROUP BY upcoming
+                UNION ALL
+                SELECT 'page', ranked.id, ranked.rank
+                  FROM (
+                    SELECT id, ROW_NUMBER() OVER (
+                        -- upcoming first, soonest first, then the past ones
+                        ORDER BY upcoming DESC,
+                                 CASE WHEN upcoming THEN start END ASC,
+                                 start DESC, id DESC
+                    ) AS rank FROM filtered
+                  ) ranked
+                 WHERE %(page)s
+                """,
+                listed=query.select(
+                    SQL("%s AS id", SQL.identifier(query.table, "id")),
+                    SQL("%s AS start", start),
+                    # the rule of is_upcoming
+                    SQL("%s >= %s AS upcoming", stop, fields.Datetime.now()),
+                ),
+                skills=facet("skill_ids"),
+                themes=facet("theme_ids"),
+                keeps_skill=keeps("skill_ids", "skills", skill_id),
+                keeps_theme=keeps("theme_ids", "themes", theme_id),
+                page=page,
+            )
+        )
+        page_ranks = []
+        for kind, value_id, number in rows:
+            if kind == "skill":
+                result["skill_counts"][value_id] = number
+            elif kind == "theme":
+                result["theme_counts"][value_id] = number
+            elif kind == "page":
+                page_ranks.append((number, value_id))
+            else:
+                result[f"{kind}_count"] = number
+        result["page_ids"] = [wid for __, wid in sorted(page_ranks)]
+        if skill_id in result["skill_counts"]:
+            result["skill_id"] = skill_id
+        if theme_id in result["theme_counts"]:
+            result["theme_id"] = theme_id
+        return result
 
     @api.model
     def _search_get_detail(self, website, order, options):
@@ -919,14 +1067,21 @@ class IncubatorWebinar(models.Model):
         name = (name or "").strip()
         if not name:
             raise UserError(self.env._("Please enter your name."))
-        if len(name) > 128:
+        if len(name) > self._visitor_name_max_length:
             raise UserError(
-                self.env._("Your name is too long: 128 characters at most.")
+                self.env._(
+                    "Your name is too long: %s characters at most.",
+                    self._visitor_name_max_length,
+                )
             )
         email = (email or "").strip()
         # one plain address (email_normalize alone accepts "@example.com" or
         # "Name <address>")
-        normalized = single_email_re.match(email) and email_normalize(email)
+        normalized = (
+            len(email) <= self._visitor_email_max_length
+            and single_email_re.match(email)
+            and email_normalize(email)
+        )
         if not normalized:
             raise UserError(self.env._("Please enter a valid e-mail address."))
         Partner = self.env["res.partner"].sudo()
@@ -1034,7 +1189,8 @@ class IncubatorWebinar(models.Model):
         request addressed to the speaker, who is notified.
 
         :return: the help request
-        :raise UserError: if partner is the speaker or the webinar is not public
+        :raise UserError: if partner is the speaker, the webinar is not public,
+            or the message is empty or too long
         """
         self.ensure_one()
         partner.ensure_one()
@@ -1044,6 +1200,17 @@ class IncubatorWebinar(models.Model):
         if partner == webinar.speaker_id:
             raise UserError(self.env._("You cannot ask yourself for coaching."))
         message = (message or "").strip()
+        if not message:
+            raise UserError(
+                self.env._("Tell the speaker what you would like help with.")
+            )
+        if len(message) > self._contact_message_max_length:
+            raise UserError(
+                self.env._(
+                    "The message is too long: %s characters at most.",
+                    self._contact_message_max_length,
+                )
+            )
         name = self.env._("Coaching after the webinar %s", webinar.name)
         HelpRequest = self.env["incubator.help.request"].sudo()
         # throttle: one request a day per member and webinar, the speaker is

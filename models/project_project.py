@@ -23,14 +23,3 @@ class ProjectProject(models.Model):
             "An incubator project has one coaching project only.",
         ),
     ]
-
-    def action_view_incubator_project(self):
-        self.ensure_one()
-        # the form of a project the caller reads: the button of its form
-        self.check_access("read")
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "incubator.project",
-            "view_mode": "form",
-            "res_id": self.incubator_project_id.id,
-        }

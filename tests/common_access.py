@@ -152,6 +152,8 @@ ORM_MATRIX = {
     ),
     "incubator.volunteer.hours.wizard": WIZARD_STAFF,
     "incubator.balance.mixin": ABSTRACT,
+    "incubator.website.page.mixin": ABSTRACT,
+    "ir.http": ABSTRACT,
     # models of Odoo the module extends: their rights are Odoo's, plus the
     # staff's read access to the coaching timesheets
     # an accountant reads the analytic lines without a project only (Odoo's
@@ -621,7 +623,7 @@ ROUTE_MATRIX = {
     "/projects": [("GET", None, ALL_200)],
     "/projects/page/<int:page>": [("GET", None, ALL_200)],
     # a: unpublished (staff preview), b: published
-    "/projects/<string:project_slug>": [
+    '/projects/<model("incubator.project"):project>': [
         ("GET", "project", _each(
             (404, 200), (404, 200), (404, 200), (200, 200), (200, 200), (404, 200),
         )),
@@ -690,26 +692,26 @@ ROUTE_MATRIX = {
     "/webinars": [("GET", None, ALL_200)],
     "/webinars/page/<int:page>": [("GET", None, ALL_200)],
     # a: draft webinar of A (staff preview), b: published webinar of B
-    "/webinars/<string:webinar_slug>": [
+    '/webinars/<model("incubator.webinar"):webinar>': [
         ("GET", "webinar", _each(
             (404, 200), (404, 200), (404, 200), (200, 200), (200, 200), (404, 200),
         )),
     ],
     # b: visitors without a name get the form again, A registers, B is the
     # speaker (an error); a: a draft is not open (an error for staff)
-    "/webinars/<string:webinar_slug>/register": [
+    '/webinars/<model("incubator.webinar"):webinar>/register': [
         ("POST", "webinar", _each(
             (404, 200), (404, 200), (404, 200), (200, 200), (200, 200), (404, 200),
         )),
     ],
-    "/webinars/<string:webinar_slug>/ics": [
+    '/webinars/<model("incubator.webinar"):webinar>/ics': [
         ("GET", "webinar", _each(
             (404, 200), (404, 200), (404, 200), (200, 200), (200, 200), (404, 200),
         )),
     ],
     # the form of the recap: a is a draft, b took place; visitors log in
     # first, an empty message is an error on the page
-    "/webinars/<string:webinar_slug>/contact-speaker": [
+    '/webinars/<model("incubator.webinar"):webinar>/contact-speaker': [
         ("POST", "webinar_done", _each(
             (404, LOGIN), (404, 200), (404, 200), (404, 200), (404, 200),
             (404, 200),
@@ -747,13 +749,13 @@ ROUTE_MATRIX = {
     "/volunteer/page/<int:page>": [("GET", None, ALL_200)],
     # a: unpublished position of project A (preview for its team and staff),
     # b: published position of project B
-    "/volunteer/<string:position_slug>": [
+    '/volunteer/<model("incubator.volunteer.position"):position>': [
         ("GET", "position", _each(
             (404, 200), (200, 200), (404, 200), (200, 200), (200, 200), (404, 200),
         )),
     ],
     # an empty application: the form again with its error
-    "/volunteer/<string:position_slug>/apply": [
+    '/volunteer/<model("incubator.volunteer.position"):position>/apply': [
         ("POST", "position", _each(
             (404, 200), (404, 200), (404, 200), (404, 200), (404, 200), (404, 200),
         )),
@@ -798,7 +800,7 @@ ROUTE_MATRIX = {
 # fmt: on
 
 MODULE_CONTROLLERS = "odoo.addons.incubator_community.controllers."
-URL_ARGUMENT = re.compile(r"<(?:\w+:)?(\w+)>")
+URL_ARGUMENT = re.compile(r"<(?:[^:>]+:)?(\w+)>")
 
 
 def build_path(rule, values):
@@ -854,7 +856,7 @@ class RouteMatrixCommon(AccessMatrixCommon):
         if target is None:
             return {"page": 1}, {}
         if target == "project":
-            return {"project_slug": slug((self.project_a, self.project_b)[pick])}, {}
+            return {"project": slug((self.project_a, self.project_b)[pick])}, {}
         if target == "contribution":
             return {"contribution_id": (self.draft_a, self.draft_b)[pick].id}, {}
         if target == "help_request":
@@ -862,10 +864,10 @@ class RouteMatrixCommon(AccessMatrixCommon):
             offer = (self.offer_on_a, self.offer_on_b)[pick]
             return {"help_request_id": help_request.id}, {"offer_id": offer.id}
         if target == "webinar":
-            return {"webinar_slug": slug((self.webinar_a, self.webinar_b)[pick])}, {}
+            return {"webinar": slug((self.webinar_a, self.webinar_b)[pick])}, {}
         if target == "webinar_done":
             webinar = (self.webinar_a, self.webinar_b_done)[pick]
-            return {"webinar_slug": slug(webinar)}, {}
+            return {"webinar": slug(webinar)}, {}
         if target == "registration_token":
             registration = (self.registration_a, self.registration_b)[pick]
             token = self.registration_a.access_token
@@ -877,7 +879,7 @@ class RouteMatrixCommon(AccessMatrixCommon):
             return {}, {"project_id": (self.project_a, self.project_b)[pick].id}
         if target == "position":
             position = (self.position_a, self.position_b)[pick]
-            return {"position_slug": slug(position), "position_id": position.id}, {}
+            return {"position": slug(position), "position_id": position.id}, {}
         if target == "volunteering":
             volunteering = (self.volunteering_a, self.volunteering_b)[pick]
             return {"engagement_id": volunteering.id}, {}

@@ -209,10 +209,12 @@ class TestHostileCsrf(HttpCase, RouteMatrixCommon):
             target = next(
                 target for method, target, __ in ROUTE_MATRIX[rule] if method == "POST"
             )
-            values, params = self._values(target, 0)
-            path = build_path(rule, values)
-            # public forms as a visitor, the others as A on A's records
+            # public forms as a visitor on a published record (an unpublished
+            # one is a 404 before anything, as an unknown one), the others as
+            # A on A's records
             is_public = rule.startswith(("/webinars", "/volunteer/"))
+            values, params = self._values(target, 1 if is_public else 0)
+            path = build_path(rule, values)
             for user in (None,) if is_public else (self.user_portal_a,):
                 if user:
                     self.authenticate(user.login, user.login)

@@ -293,7 +293,6 @@ METHODS = {
     # ----------------------------------------------------------------- webinars
     # a: draft webinar of A, b: published webinar of B
     ("incubator.webinar", "action_publish"): Row(STAFF, "staff publish"),
-    ("incubator.webinar", "action_unpublish"): Row(STAFF, "staff unpublish"),
     ("incubator.webinar", "action_draft"): Row(STAFF, "staff set back to draft"),
     ("incubator.webinar", "action_cancel"): Row(
         STAFF, "staff cancel; the seat holders are told"),
@@ -394,8 +393,6 @@ METHODS = {
         }], {})),
     ("account.analytic.line", "write"): Row(
         _effect(coach="a"), "the coach corrects their own hours", write_call),
-    ("project.project", "action_view_incubator_project"): Row(
-        NONE, "opens a form", on("coaching_projects")),
     # --------------------------------------------------------------- volunteers
     # a: engagement on project A's position, b: on project B's
     ("incubator.volunteer.engagement", "action_schedule_meeting"): Row(
@@ -810,10 +807,6 @@ class RpcMatrixCommon(RouteMatrixCommon):
             to_cancel.action_cancel()
             cancelled.append(to_cancel)
         cls.cancelled_coachings = tuple(cancelled)
-        cls.coaching_projects = (
-            cls.project_a.coaching_project_id,
-            cls.project_b.coaching_project_id,
-        )
         cls.bare_projects = tuple(
             env["incubator.project"].create(
                 {

@@ -175,7 +175,6 @@ class TestWebinarStaffOperations(WebinarSecurityCommon):
         done.action_close()
         targets = {
             "action_publish": self.webinar_draft,
-            "action_unpublish": self.webinar,
             "action_draft": self.webinar,
             "action_cancel": self.webinar,
             "action_close": held,
