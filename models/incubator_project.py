@@ -1,7 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tools import escape_psql
 
 STAFF_GROUP = "incubator_community.group_incubator_user"
 # Written by the module's own methods only, never through write(): the
@@ -26,12 +25,17 @@ class IncubatorProject(models.Model):
         "mail.activity.mixin",
         "incubator.website.page.mixin",
         "website.seo.metadata",
-        "website.searchable.mixin",
         "image.mixin",
         "incubator.balance.mixin",
     ]
     _order = "sequence, name, id"
     _website_page_path = "/projects"
+    # Odoo's site search: by name, organisation or teaser (as /projects)
+    _website_search_related = "organisation_name"
+    _website_search_description = "short_description"
+    _website_search_detail = "organisation_name"
+    _website_search_image = True
+    _website_search_icon = "fa-lightbulb-o"
     _incubator_balance_key = "project_id"
     _check_company_auto = True
 
@@ -278,57 +282,6 @@ class IncubatorProject(models.Model):
             ("is_published", "=", True),
             ("company_id", "in", [False, website.company_id.id]),
         ]
-
-    @api.model
-    def _search_get_detail(self, website, order, options):
-        """Odoo's site search (search type ``projects``): the projects
-        /projects shows, by name, organisation or teaser (what its own search
-        box looks in), read as the visitor."""
-        search_fields = ["name"]
-        fetch_fields = ["name", "website_url"]
-        mapping = {
-            "name": {"name": "name", "type": "text", "match": True},
-            "website_url": {"name": "website_url", "type": "text", "truncate": False},
-        }
-        if options.get("displayDescription"):
-            search_fields.append("short_description")
-            fetch_fields.append("short_description")
-            mapping["description"] = {
-                "name": "short_description",
-                "type": "text",
-                "match": True,
-            }
-        if options.get("displayDetail"):
-            fetch_fields.append("organisation_name")
-            mapping["detail"] = {
-                "name": "organisation_name",
-                "type": "text",
-                "match": True,
-            }
-        if options.get("displayImage"):
-            fetch_fields.append("write_date")  # the cache key of the image URL
-            mapping["image_url"] = {"name": "image_url", "type": "html"}
-        return {
-            "model": self._name,
-            "base_domain": [self._get_website_published_domain(website)],
-            "search_fields": search_fields,
-            # a related field: through search_extra (see incubator.webinar's)
-            "search_extra": lambda env, term: [
-                ("organisation_name", "ilike", escape_psql(term))
-            ],
-            "fetch_fields": fetch_fields,
-            "mapping": mapping,
-            "icon": "fa-lightbulb-o",
-        }
-
-    def _search_render_results(self, fetch_fields, mapping, icon, limit):
-        results_data = super()._search_render_results(
-            fetch_fields, mapping, icon, limit
-        )
-        if "image_url" in mapping:
-            # those without an image show the icon
-            self.env["website"]._incubator_search_image_urls(self, results_data)
-        return results_data
 
     # ------------------------------------------------------------------
     # Time ledger (gift and counter-gift)

@@ -6,7 +6,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
-from odoo.tools import email_normalize, escape_psql, formataddr, plaintext2html
+from odoo.tools import email_normalize, formataddr, plaintext2html
 
 from ..tools import FormError, is_number
 
@@ -33,10 +33,15 @@ class IncubatorVolunteerPosition(models.Model):
         "mail.activity.mixin",
         "incubator.website.page.mixin",
         "website.seo.metadata",
-        "website.searchable.mixin",
     ]
     _order = "sequence, id desc"
     _website_page_path = "/volunteer"
+    # Odoo's site search: by title, place, missions or project (as /volunteer)
+    _website_search_fields = ("name", "place")
+    _website_search_related = "project_name"
+    _website_search_description = "missions"
+    _website_search_detail = "project_name"
+    _website_search_icon = "fa-handshake-o"
     # what a visitor types in the application form: longer is refused
     _apply_max_lengths = {"name": 200, "email": 254, "phone": 40, "motivation": 5000}
     _check_company_auto = True
@@ -252,37 +257,6 @@ class IncubatorVolunteerPosition(models.Model):
         return expression.OR(
             [domain, [("project_id.entrepreneur_ids", "in", user.partner_id.ids)]]
         )
-
-    @api.model
-    def _search_get_detail(self, website, order, options):
-        """Odoo's site search (search type ``volunteer``): the positions
-        /volunteer shows, by title, place, missions or project (what its own
-        search box looks in), read as the visitor."""
-        search_fields = ["name", "place"]
-        fetch_fields = ["name", "website_url"]
-        mapping = {
-            "name": {"name": "name", "type": "text", "match": True},
-            "website_url": {"name": "website_url", "type": "text", "truncate": False},
-        }
-        if options.get("displayDescription"):
-            search_fields.append("missions")
-            fetch_fields.append("missions")
-            mapping["description"] = {"name": "missions", "type": "text", "match": True}
-        if options.get("displayDetail"):
-            fetch_fields.append("project_name")
-            mapping["detail"] = {"name": "project_name", "type": "text", "match": True}
-        return {
-            "model": self._name,
-            "base_domain": [self._get_website_published_domain(website)],
-            "search_fields": search_fields,
-            # a related field: through search_extra (see incubator.webinar's)
-            "search_extra": lambda env, term: [
-                ("project_name", "ilike", escape_psql(term))
-            ],
-            "fetch_fields": fetch_fields,
-            "mapping": mapping,
-            "icon": "fa-handshake-o",
-        }
 
     # ------------------------------------------------------------------
     # Actions

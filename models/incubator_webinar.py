@@ -12,7 +12,6 @@ from odoo.tools import (
     clean_context,
     create_index,
     email_normalize,
-    escape_psql,
     html2plaintext,
     is_html_empty,
 )
@@ -62,11 +61,17 @@ class IncubatorWebinar(models.Model):
         "mail.activity.mixin",
         "incubator.website.page.mixin",
         "website.seo.metadata",
-        "website.searchable.mixin",
         "image.mixin",
     ]
     _order = "start desc, id desc"
     _website_page_path = "/webinars"
+    # Odoo's site search: by title, teaser or speaker
+    _website_search_related = "speaker_name"
+    _website_search_description = "subtitle"
+    _website_search_detail = ("start", "date")
+    _website_search_extra_link = "speaker_name"
+    _website_search_image = True
+    _website_search_icon = "fa-microphone"
     # what a visitor types in the public forms (registration, message to the
     # speaker): longer is refused
     _visitor_name_max_length = 128
@@ -922,57 +927,6 @@ class IncubatorWebinar(models.Model):
         if theme_id in result["theme_counts"]:
             result["theme_id"] = theme_id
         return result
-
-    @api.model
-    def _search_get_detail(self, website, order, options):
-        """Odoo's site search (search type ``webinars``): the webinars
-        /webinars shows, by title, teaser or speaker, read as the visitor."""
-        search_fields = ["name"]
-        fetch_fields = ["name", "website_url"]
-        mapping = {
-            "name": {"name": "name", "type": "text", "match": True},
-            "website_url": {"name": "website_url", "type": "text", "truncate": False},
-        }
-        if options.get("displayDescription"):
-            search_fields.append("subtitle")
-            fetch_fields.append("subtitle")
-            mapping["description"] = {"name": "subtitle", "type": "text", "match": True}
-        if options.get("displayDetail"):
-            fetch_fields.append("start")
-            mapping["detail"] = {"name": "start", "type": "date"}
-        if options.get("displayExtraLink"):
-            fetch_fields.append("speaker_name")
-            mapping["extra_link"] = {
-                "name": "speaker_name",
-                "type": "text",
-                "match": True,
-            }
-        if options.get("displayImage"):
-            fetch_fields.append("write_date")  # the cache key of the image URL
-            mapping["image_url"] = {"name": "image_url", "type": "html"}
-        return {
-            "model": self._name,
-            "base_domain": [self._get_website_published_domain(website)],
-            "search_fields": search_fields,
-            # related fields go through search_extra, not search_fields: the
-            # fuzzy search joins their table, and its unqualified
-            # "WHERE is_published" then fails as ambiguous
-            "search_extra": lambda env, term: [
-                ("speaker_name", "ilike", escape_psql(term))
-            ],
-            "fetch_fields": fetch_fields,
-            "mapping": mapping,
-            "icon": "fa-microphone",
-        }
-
-    def _search_render_results(self, fetch_fields, mapping, icon, limit):
-        results_data = super()._search_render_results(
-            fetch_fields, mapping, icon, limit
-        )
-        if "image_url" in mapping:
-            # those without an image show the icon
-            self.env["website"]._incubator_search_image_urls(self, results_data)
-        return results_data
 
     # ------------------------------------------------------------------
     # Registration API (used by the website, the portal and the backend)
