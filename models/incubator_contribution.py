@@ -29,6 +29,18 @@ CONFIRMATION_REQUEST_DELAY = timedelta(days=1)
 # resets it through the ORM to e-mail the receiver again
 MODULE_ONLY_FIELDS = ("confirmation_requested_date",)
 # Scope of the signature of the confirmation links (see _get_confirm_token)
+# the fields of an entry the reciprocity dashboard is computed from
+RECIPROCITY_FIELDS = (
+    "giver_id",
+    "receiver_id",
+    "receiver_project_id",
+    "reversed_id",
+    "hours",
+    "date",
+    "state",
+    "company_id",
+)
+
 CONFIRM_TOKEN_SCOPE = "incubator_community.contribution_confirm"
 # Columns a database trigger freezes once an entry is confirmed, whatever
 # writes to the table (ORM, SQL, another module).
@@ -377,7 +389,9 @@ class IncubatorContribution(models.Model):
                     raise AccessError(self._giver_cannot_answer_message())
                 vals.setdefault("confirmed_by_id", self.env.uid)
                 vals.setdefault("confirmed_date", now)
-        return super().create(vals_list)
+        entries = super().create(vals_list)
+        entries._mark_reciprocity_stale()
+        return entries
 
     def write(self, vals):
         """Whoever writes (through any path, in sudo mode too): the reversal
@@ -402,7 +416,25 @@ class IncubatorContribution(models.Model):
             vals = dict(vals)
             vals.setdefault("confirmed_by_id", self.env.uid)
             vals.setdefault("confirmed_date", fields.Datetime.now())
-        return super().write(vals)
+        reciprocity = any(fname in vals for fname in RECIPROCITY_FIELDS)
+        if reciprocity:
+            self._mark_reciprocity_stale()
+        res = super().write(vals)
+        if reciprocity:
+            self._mark_reciprocity_stale()
+        return res
+
+    def _mark_reciprocity_stale(self):
+        """The members whose reciprocity figures the confirmed entries of
+        ``self`` (and the entries they reverse) count in: their givers,
+        receivers and the teams of their receiving projects."""
+        entries = self.sudo().filtered(lambda entry: entry.state == "confirmed")
+        entries |= entries.reversed_id
+        if entries:
+            self.env["incubator.reciprocity.report"]._mark_stale(
+                partners=(entries.giver_id | entries.receiver_id).ids,
+                projects=entries.receiver_project_id.ids,
+            )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_confirmed(self):

@@ -17,6 +17,17 @@ PROTECTED_FIELDS = frozenset(
 )
 
 
+# the fields of a project the reciprocity dashboard is computed from (team
+# shares, cohort, main project and its coach)
+RECIPROCITY_PROJECT_FIELDS = (
+    "entrepreneur_ids",
+    "coach_id",
+    "date_entry",
+    "company_id",
+    "active",
+)
+
+
 class IncubatorProject(models.Model):
     _name = "incubator.project"
     _description = "Incubator Project"
@@ -192,6 +203,7 @@ class IncubatorProject(models.Model):
     def create(self, vals_list):
         projects = super().create(vals_list)
         projects._mark_entrepreneurs()
+        self.env["incubator.reciprocity.report"]._mark_stale(projects=projects.ids)
         return projects
 
     def write(self, vals):
@@ -203,10 +215,23 @@ class IncubatorProject(models.Model):
                     fields=", ".join(sorted(protected)),
                 )
             )
+        reciprocity = any(fname in vals for fname in RECIPROCITY_PROJECT_FIELDS)
+        team = self.sudo().entrepreneur_ids if reciprocity else None
         res = super().write(vals)
         if "entrepreneur_ids" in vals:
             self._mark_entrepreneurs()
+        if reciprocity:
+            # the members who left the team, and those of the team now
+            self.env["incubator.reciprocity.report"]._mark_stale(
+                partners=team.ids, projects=self.ids
+            )
         return res
+
+    def unlink(self):
+        self.env["incubator.reciprocity.report"]._mark_stale(
+            partners=self.sudo().entrepreneur_ids.ids
+        )
+        return super().unlink()
 
     def action_view_entrepreneurs(self):
         self.ensure_one()

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class IncubatorReciprocityExemption(models.Model):
@@ -51,3 +51,25 @@ class IncubatorReciprocityExemption(models.Model):
             "An exemption cannot end before it starts.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        exemptions = super().create(vals_list)
+        exemptions._mark_reciprocity_stale()
+        return exemptions
+
+    def write(self, vals):
+        self._mark_reciprocity_stale()
+        res = super().write(vals)
+        self._mark_reciprocity_stale()
+        return res
+
+    def unlink(self):
+        self._mark_reciprocity_stale()
+        return super().unlink()
+
+    def _mark_reciprocity_stale(self):
+        """An exemption decides whether its member shows as exempt."""
+        self.env["incubator.reciprocity.report"]._mark_stale(
+            partners=self.sudo().partner_id.ids
+        )

@@ -89,8 +89,8 @@ class IncubatorReciprocityInvitation(models.Model):
         """
         today = fields.Date.context_today(self)
         Report = self.env["incubator.reciprocity.report"]
-        # a SQL view: rows read earlier in the transaction may be stale
-        Report.invalidate_model()
+        # the figures of today's period, whether or not its cron ran yet
+        Report.sudo()._move_period(Report._reciprocity_today())
         rows = Report.search_fetch(
             [("status", "=", "behind")],
             ["partner_id", "company_id", "given", "received", "expected", "gap"],

@@ -1,5 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+
+# the settings the reciprocity dashboard is computed with
+RECIPROCITY_SETTINGS = (
+    "incubator_reciprocity_ratio",
+    "incubator_reciprocity_period_months",
+    "incubator_reciprocity_soft_limit",
+)
 
 
 class ResCompany(models.Model):
@@ -66,6 +73,26 @@ class ResCompany(models.Model):
         help="Deficit of hours tolerated before a member counts as behind and is "
         "invited to give back. It alerts, it never blocks.",
     )
+
+    incubator_reciprocity_refreshed_on = fields.Date(
+        string="Reciprocity Refreshed On",
+        readonly=True,
+        copy=False,
+        help="Last day of the period the reciprocity dashboard is computed "
+        "for; the daily refresh moves it to today.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        self.env["incubator.reciprocity.report"]._mark_stale(companies=companies.ids)
+        return companies
+
+    def write(self, vals):
+        res = super().write(vals)
+        if any(fname in vals for fname in RECIPROCITY_SETTINGS):
+            self.env["incubator.reciprocity.report"]._mark_stale(companies=self.ids)
+        return res
 
     # --- peer webinars (issue 4) ---
     incubator_webinar_preparation_hours = fields.Float(

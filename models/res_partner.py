@@ -7,6 +7,10 @@ from odoo.exceptions import AccessError, UserError
 _logger = logging.getLogger(__name__)
 
 # personal data of a contact an anonymisation clears (besides the name)
+# the fields of a contact that decide whether (and in which companies) they
+# are on the reciprocity dashboard
+RECIPROCITY_PARTNER_FIELDS = ("is_entrepreneur", "active", "company_id")
+
 ANONYMISED_FIELDS = (
     "email",
     "phone",
@@ -111,12 +115,26 @@ class ResPartner(models.Model):
         partners = super().create(vals_list)
         if any(vals.get("incubator_project_ids") for vals in vals_list):
             partners._incubator_mark_entrepreneurs()
+        self.env["incubator.reciprocity.report"]._mark_stale(
+            partners=partners.filtered("is_entrepreneur").ids
+        )
         return partners
 
     def write(self, vals):
+        # a team changed from the member's side: their projects' teams too
+        teams = "incubator_project_ids" in vals
+        projects = self.sudo().incubator_project_ids if teams else None
         res = super().write(vals)
         if vals.get("incubator_project_ids"):
             self._incubator_mark_entrepreneurs()
+        if teams:
+            self.env["incubator.reciprocity.report"]._mark_stale(
+                partners=self.ids,
+                projects=(projects | self.sudo().incubator_project_ids).ids,
+            )
+        elif any(fname in vals for fname in RECIPROCITY_PARTNER_FIELDS):
+            # whether they are on the reciprocity dashboard, and where
+            self.env["incubator.reciprocity.report"]._mark_stale(partners=self.ids)
         return res
 
     def action_view_incubator_projects(self):

@@ -1,63 +1,58 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models, tools
+from collections import namedtuple
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models, tools
 from odoo.tools import SQL
+
+# What a refresh recomputes: the rows as of ``today``, of the members
+# ``partner_ids`` only (None: all) in the companies ``company_ids`` (None:
+# all).
+ReciprocityScope = namedtuple(
+    "ReciprocityScope", ["today", "partner_ids", "company_ids"], defaults=[None, None]
+)
+
+# key of the members waiting for a refresh in ``cr.precommit.data``
+STALE_KEY = "incubator.reciprocity.report.stale"
 
 
 class IncubatorReciprocityReport(models.Model):
-    """Reciprocity dashboard: one row per entrepreneur and company.
+    """Reciprocity dashboard: one stored row per entrepreneur and company.
 
     Over the company's rolling period (the last ``period_months`` months up to
-    today, computed with ``current_date`` in SQL), it sums the confirmed hours
-    the member gave and received, the latter including their share of the hours
-    received by their projects (split equally within the team), and compares
-    what they gave with what is expected (received x ratio). The deficit
-    tolerated before "behind" is the company's soft limit.
+    the day of the last refresh), it sums the confirmed hours the member gave
+    and received, the latter including their share of the hours received by
+    their projects (split equally within the team), and compares what they
+    gave with what is expected (received x ratio). The deficit tolerated
+    before "behind" is the company's soft limit.
 
     A reversed entry and its reversal are both left out: a correction must not
     count as time given back. Projects give time only in reversals, so the
     hours given are the member's own.
+
+    The rows are stored, and kept equal to a full recomputation
+    (``_query()``) incrementally: whatever changes a figure (an entry
+    confirmed or reversed, a team, a member, an exemption, the company's
+    settings) marks the members concerned as stale (``_mark_stale``), and
+    their rows are recomputed from the ledger, in grouped SQL restricted to
+    them, before anybody reads the dashboard and at the latest when the
+    transaction commits. The daily cron moves the period: it recomputes only
+    the members whose entries or exemptions crossed one of its ends. Two
+    transactions recomputing the same member write the same row: PostgreSQL
+    makes the second retry (serialisation failure), so no figure is lost.
     """
 
     _name = "incubator.reciprocity.report"
     _description = "Reciprocity Analysis"
-    _auto = False
     _order = "gap, id"
     _rec_name = "partner_id"
-    _depends = {
-        "incubator.contribution": [
-            "giver_id",
-            "receiver_id",
-            "receiver_project_id",
-            "reversed_id",
-            "hours",
-            "date",
-            "state",
-            "company_id",
-        ],
-        "incubator.reciprocity.exemption": [
-            "partner_id",
-            "date_start",
-            "date_end",
-            "company_id",
-            "active",
-        ],
-        "incubator.project": [
-            "entrepreneur_ids",
-            "coach_id",
-            "date_entry",
-            "company_id",
-            "active",
-        ],
-        "res.partner": ["is_entrepreneur", "active", "company_id"],
-        "res.company": [
-            "incubator_reciprocity_ratio",
-            "incubator_reciprocity_period_months",
-            "incubator_reciprocity_soft_limit",
-        ],
-    }
+    _log_access = False
 
-    partner_id = fields.Many2one("res.partner", string="Member", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Member", readonly=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one("res.company", readonly=True, ondelete="cascade")
     project_id = fields.Many2one(
         "incubator.project",
         readonly=True,
@@ -75,7 +70,9 @@ class IncubatorReciprocityReport(models.Model):
         related="partner_id.incubator_theme_ids", string="Themes"
     )
     period_start = fields.Date(
-        readonly=True, help="First day of the rolling period taken into account."
+        readonly=True,
+        help="First day of the rolling period taken into account (the period "
+        "ends on the day of the last refresh).",
     )
     given = fields.Float(
         string="Hours Given",
@@ -104,7 +101,9 @@ class IncubatorReciprocityReport(models.Model):
         help="Hours received multiplied by the reciprocity ratio.",
     )
     gap = fields.Float(
-        readonly=True, help="Hours given minus hours expected (negative: owed)."
+        readonly=True,
+        index=True,
+        help="Hours given minus hours expected (negative: owed).",
     )
     status = fields.Selection(
         [
@@ -116,15 +115,26 @@ class IncubatorReciprocityReport(models.Model):
         readonly=True,
     )
 
+    _sql_constraints = [
+        (
+            "partner_company_uniq",
+            "unique (partner_id, company_id)",
+            "One row per member and company.",
+        ),
+    ]
+
     # ------------------------------------------------------------------
-    # The view, built from parts another module extends with super(), the
+    # The rows, built from parts another module extends with super(), the
     # way sale.report is built: WITH _with() SELECT _select() FROM _from().
+    # ``scope`` (a ReciprocityScope) restricts them to some members and
+    # companies; without it, every row as of today.
     # ------------------------------------------------------------------
 
-    def _with_members(self):
+    def _with_members(self, scope=None):
         """The members on the dashboard with their company's settings, and
         what is known of them apart from the ledger: cohort, exemption, main
         project."""
+        scope = scope or self._full_scope()
         return SQL(
             """
             settings AS (
@@ -133,10 +143,17 @@ class IncubatorReciprocityReport(models.Model):
                            AS ratio,
                        COALESCE(company.incubator_reciprocity_soft_limit, 0)::numeric
                            AS soft_limit,
-                       (current_date - make_interval(months => GREATEST(
+                       (%(today)s::date - make_interval(months => GREATEST(
                            COALESCE(company.incubator_reciprocity_period_months, 12),
-                           1)))::date + 1 AS period_start
+                           1)))::date + 1 AS period_start,
+                       %(today)s::date AS period_end
                   FROM res_company company
+                 WHERE %(companies)s
+            ),
+            scoped_partners AS (
+                SELECT partner.id
+                  FROM res_partner partner
+                 WHERE %(partners)s
             ),
             members AS (
                 SELECT partner.id AS partner_id, settings.*
@@ -144,21 +161,25 @@ class IncubatorReciprocityReport(models.Model):
                   JOIN settings
                     ON partner.company_id IS NULL
                        OR partner.company_id = settings.company_id
-                 WHERE %s
+                 WHERE partner.id IN (SELECT id FROM scoped_partners)
+                   AND %(where)s
             ),
             cohorts AS (
                 SELECT team.partner_id,
                        MIN(project.date_entry) AS date_entry
                   FROM incubator_project_entrepreneur_rel team
                   JOIN incubator_project project ON project.id = team.project_id
+                 WHERE team.partner_id IN (SELECT id FROM scoped_partners)
                  GROUP BY team.partner_id
             ),
             exempted AS (
                 SELECT DISTINCT exemption.partner_id, exemption.company_id
                   FROM incubator_reciprocity_exemption exemption
+                  JOIN settings ON settings.company_id = exemption.company_id
                  WHERE exemption.active
-                   AND exemption.date_start <= current_date
-                   AND exemption.date_end >= current_date
+                   AND exemption.date_start <= settings.period_end
+                   AND exemption.date_end >= settings.period_end
+                   AND exemption.partner_id IN (SELECT id FROM scoped_partners)
             ),
             -- the member's most recent active project, per company
             main_projects AS (
@@ -174,21 +195,43 @@ class IncubatorReciprocityReport(models.Model):
                     ON project.company_id IS NULL
                        OR project.company_id = settings.company_id
                  WHERE project.active
+                   AND team.partner_id IN (SELECT id FROM scoped_partners)
                  ORDER BY team.partner_id, settings.company_id,
                           project.date_entry DESC NULLS LAST, project.id DESC
             )
             """,
-            self._where_members(),
+            today=scope.today,
+            companies=self._sql_in("company.id", scope.company_ids),
+            partners=self._sql_in("partner.id", scope.partner_ids),
+            where=self._where_members(),
         )
 
     def _where_members(self):
         """Who is on the dashboard: the active entrepreneurs."""
         return SQL("partner.is_entrepreneur AND partner.active")
 
-    def _with_hours(self):
+    def _with_hours(self, scope=None):
         """The hours each member gave and received in the period: in person,
         and as their share of the hours their projects received (split
         equally within the team)."""
+        scope = scope or self._full_scope()
+        if scope.partner_ids is None:
+            scoped_entries = scoped_teams = SQL("TRUE")
+        else:
+            # the entries of the members refreshed and of their projects,
+            # through the indexes of the ledger
+            scoped_entries = SQL(
+                """(contribution.giver_id IN (SELECT id FROM scoped_partners)
+                    OR contribution.receiver_id IN (SELECT id FROM scoped_partners)
+                    OR contribution.receiver_project_id IN (
+                        SELECT project_id FROM incubator_project_entrepreneur_rel
+                         WHERE partner_id IN (SELECT id FROM scoped_partners)))"""
+            )
+            scoped_teams = SQL(
+                """project_id IN (
+                       SELECT project_id FROM incubator_project_entrepreneur_rel
+                        WHERE partner_id IN (SELECT id FROM scoped_partners))"""
+            )
         return SQL(
             """
             -- inlined in each sum below, so that a filter on the member
@@ -202,7 +245,8 @@ class IncubatorReciprocityReport(models.Model):
                   FROM incubator_contribution contribution
                   JOIN settings
                     ON settings.company_id = contribution.company_id
-                 WHERE %s
+                 WHERE %(where)s
+                   AND %(scoped_entries)s
             ),
             given AS (
                 SELECT giver_id AS partner_id, company_id, SUM(hours) AS hours
@@ -219,6 +263,7 @@ class IncubatorReciprocityReport(models.Model):
             team_size AS (
                 SELECT project_id, COUNT(*) AS size
                   FROM incubator_project_entrepreneur_rel
+                 WHERE %(scoped_teams)s
                  GROUP BY project_id
             ),
             received_team AS (
@@ -232,7 +277,9 @@ class IncubatorReciprocityReport(models.Model):
                  GROUP BY team.partner_id, entries.company_id
             )
             """,
-            self._where_entries(),
+            where=self._where_entries(),
+            scoped_entries=scoped_entries,
+            scoped_teams=scoped_teams,
         )
 
     def _where_entries(self):
@@ -242,7 +289,7 @@ class IncubatorReciprocityReport(models.Model):
         return SQL(
             """
                    contribution.date >= settings.period_start
-               AND contribution.date <= current_date
+               AND contribution.date <= settings.period_end
                AND %s
             """,
             self.env["incubator.contribution"]._sql_where_counted("contribution"),
@@ -285,10 +332,15 @@ class IncubatorReciprocityReport(models.Model):
             """
         )
 
-    def _with(self):
+    def _with(self, scope=None):
         """The common table expressions the rows are read from."""
+        scope = scope or self._full_scope()
         return SQL(",").join(
-            [self._with_members(), self._with_hours(), self._with_totals()]
+            [
+                self._with_members(scope),
+                self._with_hours(scope),
+                self._with_totals(),
+            ]
         )
 
     def _select(self):
@@ -329,14 +381,238 @@ class IncubatorReciprocityReport(models.Model):
             """
         )
 
-    def _query(self):
-        """The rows of the view: one per member and company."""
+    def _query(self, scope=None):
+        """The rows, recomputed from the ledger: one per member and company
+        (of ``scope``; without it, all of them as of today)."""
         return SQL(
-            "WITH %s SELECT %s FROM %s", self._with(), self._select(), self._from()
+            "WITH %s SELECT %s FROM %s",
+            self._with(scope),
+            self._select(),
+            self._from(),
         )
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL("CREATE VIEW %s AS (%s)", SQL.identifier(self._table), self._query())
+    # ------------------------------------------------------------------
+    # Keeping the rows current
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _reciprocity_today(self):
+        """The last day of the period the rows are computed for (the day of
+        the server, like ``current_date``)."""
+        return fields.Date.today()
+
+    @api.model
+    def _full_scope(self):
+        return ReciprocityScope(self._reciprocity_today())
+
+    @api.model
+    def _sql_in(self, column, ids):
+        """SQL condition: ``column`` is one of ``ids`` (None: no condition)."""
+        if ids is None:
+            return SQL("TRUE")
+        return SQL("%s = ANY(%s)", SQL(column), list(ids))
+
+    @api.model
+    def _mark_stale(self, partners=(), projects=(), companies=()):
+        """Mark rows for a refresh: those of the members ``partners`` (ids),
+        of the current teams of ``projects`` (ids), and every row of
+        ``companies`` (ids). They are recomputed before the next read of the
+        dashboard, and at the latest before the transaction commits."""
+        if not (any(partners) or any(projects) or any(companies)):
+            return
+        data = self.env.cr.precommit.data
+        stale = data.get(STALE_KEY)
+        if stale is None:
+            stale = data[STALE_KEY] = {
+                "partners": set(),
+                "projects": set(),
+                "companies": set(),
+            }
+            self.env.cr.precommit.add(self.sudo()._refresh_stale)
+        stale["partners"].update(pid for pid in partners if pid)
+        stale["projects"].update(pid for pid in projects if pid)
+        stale["companies"].update(cid for cid in companies if cid)
+
+    def flush_model(self, fnames=None):
+        # the rows are read: recompute the stale ones first
+        self.sudo()._refresh_stale()
+        return super().flush_model(fnames)
+
+    def _search(self, domain, *args, **kwargs):
+        # counting reads no field, so does not flush
+        self.sudo()._refresh_stale()
+        return super()._search(domain, *args, **kwargs)
+
+    def _refresh_stale(self):
+        """Recompute the rows marked by ``_mark_stale``."""
+        stale = self.env.cr.precommit.data.get(STALE_KEY)
+        if not stale or not any(stale.values()):
+            return
+        partner_ids = set(stale["partners"])
+        project_ids = set(stale["projects"])
+        company_ids = set(stale["companies"])
+        for ids in stale.values():
+            ids.clear()
+        self.env.flush_all()
+        if project_ids:
+            self.env.cr.execute(
+                "SELECT partner_id FROM incubator_project_entrepreneur_rel"
+                " WHERE project_id = ANY(%s)",
+                [list(project_ids)],
+            )
+            partner_ids.update(row[0] for row in self.env.cr.fetchall())
+        today = self._reciprocity_today()
+        self._move_period(today)
+        # settings changed: every row of the company (the move of the
+        # period recomputed only the members whose figures it changed)
+        if company_ids:
+            self._refresh_rows(ReciprocityScope(today, company_ids=company_ids))
+        if partner_ids:
+            self._refresh_rows(ReciprocityScope(today, partner_ids=partner_ids))
+
+    def _refresh_rows(self, scope):
+        """Recompute the rows of ``scope`` from the ledger, in one grouped
+        query: insert or update them, and delete the rows of its members
+        that are no longer on the dashboard."""
+        columns = [
+            SQL.identifier(fname)
+            for fname, field in self._fields.items()
+            if field.store and field.column_type and fname != "id"
+        ]
+        assignments = SQL(", ").join(
+            SQL("%s = EXCLUDED.%s", column, column) for column in columns
         )
+        self.env.cr.execute(
+            SQL(
+                "WITH %s INSERT INTO %s (%s) SELECT %s FROM (SELECT %s FROM %s) fresh"
+                " ON CONFLICT (partner_id, company_id) DO UPDATE SET %s RETURNING id",
+                self._with(scope),
+                SQL.identifier(self._table),
+                SQL(", ").join(columns),
+                SQL(", ").join(columns),
+                self._select(),
+                self._from(),
+                assignments,
+            )
+        )
+        kept = [row[0] for row in self.env.cr.fetchall()]
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM %s WHERE %s AND %s AND id != ALL(%s)",
+                SQL.identifier(self._table),
+                self._sql_in("partner_id", scope.partner_ids),
+                self._sql_in("company_id", scope.company_ids),
+                kept,
+            )
+        )
+        self.invalidate_model()
+
+    def _move_period(self, today):
+        """Bring the companies whose rows are of an earlier day to ``today``:
+        recompute the members whose counted entries left or entered the
+        period, or whose exemption started or ended, since; every row if
+        their settings changed or they were never refreshed. Return the ids
+        of the companies moved."""
+        cr = self.env.cr
+        cr.execute(
+            """
+            SELECT id, incubator_reciprocity_refreshed_on,
+                   GREATEST(COALESCE(incubator_reciprocity_period_months, 12), 1)
+              FROM res_company
+             WHERE incubator_reciprocity_refreshed_on IS DISTINCT FROM %s
+            """,
+            [today],
+        )
+        companies = cr.fetchall()
+        for company_id, last, months in companies:
+            if not last or last > today:
+                self._refresh_rows(ReciprocityScope(today, company_ids=[company_id]))
+            else:
+                old_start = last - relativedelta(months=months) + relativedelta(days=1)
+                new_start = today - relativedelta(months=months) + relativedelta(days=1)
+                cr.execute(
+                    SQL(
+                        """
+                        SELECT party.partner_id
+                          FROM incubator_contribution contribution
+                         CROSS JOIN LATERAL (
+                                SELECT contribution.giver_id
+                                 UNION ALL
+                                SELECT contribution.receiver_id
+                                 UNION ALL
+                                SELECT team.partner_id
+                                  FROM incubator_project_entrepreneur_rel team
+                                 WHERE team.project_id
+                                       = contribution.receiver_project_id
+                               ) party(partner_id)
+                         WHERE contribution.company_id = %(company)s
+                           AND ((contribution.date >= %(old_start)s
+                                 AND contribution.date < %(new_start)s)
+                                OR (contribution.date > %(last)s
+                                    AND contribution.date <= %(today)s))
+                           AND %(counted)s
+                           AND party.partner_id IS NOT NULL
+                         UNION
+                        SELECT partner_id
+                          FROM incubator_reciprocity_exemption
+                         WHERE company_id = %(company)s
+                           AND ((date_start > %(last)s AND date_start <= %(today)s)
+                                OR (date_end >= %(last)s AND date_end < %(today)s))
+                        """,
+                        company=company_id,
+                        old_start=old_start,
+                        new_start=new_start,
+                        last=last,
+                        today=today,
+                        counted=self.env["incubator.contribution"]._sql_where_counted(
+                            "contribution"
+                        ),
+                    )
+                )
+                partner_ids = [row[0] for row in cr.fetchall()]
+                if partner_ids:
+                    self._refresh_rows(
+                        ReciprocityScope(
+                            today, partner_ids=partner_ids, company_ids=[company_id]
+                        )
+                    )
+                cr.execute(
+                    SQL(
+                        "UPDATE %s SET period_start = %s WHERE company_id = %s",
+                        SQL.identifier(self._table),
+                        new_start,
+                        company_id,
+                    )
+                )
+            cr.execute(
+                "UPDATE res_company SET incubator_reciprocity_refreshed_on = %s"
+                " WHERE id = %s",
+                [today, company_id],
+            )
+        if companies:
+            self.invalidate_model()
+            self.env["res.company"].invalidate_model(
+                ["incubator_reciprocity_refreshed_on"]
+            )
+        return {company_id for company_id, __, __ in companies}
+
+    @api.model
+    def _cron_move_period(self):
+        """Daily: move every company's period to today."""
+        self.sudo()._move_period(self._reciprocity_today())
+
+    # ------------------------------------------------------------------
+    # The table
+    # ------------------------------------------------------------------
+
+    def _auto_init(self):
+        # until 18.0.3.0.0 the rows were a view of the same name
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        return super()._auto_init()
+
+    def init(self):
+        # every row recomputed at each install or update of the module
+        self.env.cr.execute(
+            "UPDATE res_company SET incubator_reciprocity_refreshed_on = NULL"
+        )
+        self._move_period(self._reciprocity_today())

@@ -276,6 +276,7 @@ class TestReciprocityStatus(ReciprocityCommon):
 
         def rows(query):
             self.env.flush_all()
+            Report.flush_model()
             self.env.cr.execute(
                 SQL(
                     "SELECT partner_id, given, received, status FROM (%s) report"
@@ -287,7 +288,7 @@ class TestReciprocityStatus(ReciprocityCommon):
             )
             return sorted(self.env.cr.fetchall())
 
-        # the view holds exactly the rows of _query()
+        # the table holds exactly the rows of _query()
         self.assertEqual(
             rows(SQL("SELECT * FROM %s", SQL.identifier(Report._table))), rows(query)
         )
@@ -398,7 +399,12 @@ class TestReciprocityInvitation(ReciprocityCommon):
         self._cron()
         first = self._invitations(self.partner_a)
         self.assertEqual(first.period_start, self.today.replace(day=1))
-        with freeze_time(first.period_start + relativedelta(months=1, days=1)):
+        next_period = first.period_start + relativedelta(months=1, days=1)
+        with freeze_time(next_period):
+            # the hours received last period left the window of one month
+            self._give(
+                self.community, self.partner_a, 20, date=next_period - timedelta(1)
+            )
             self._cron()
         self.assertEqual(len(self._invitations(self.partner_a)), 2)
         self.assertEqual(
@@ -583,6 +589,9 @@ class TestReciprocityQueries(ReciprocityCommon):
             "period_start": {},
             "company_id": {"fields": {"display_name": {}}},
         }
+        # the dashboard's rows recomputed now, as at the end of a transaction,
+        # not in the savepoint of @warmup that rolls back
+        cls.env.cr.flush()
 
     def _read_dashboard(self, members):
         Report = self.env["incubator.reciprocity.report"].with_user(self.user_staff)
@@ -623,4 +632,4 @@ class TestReciprocityQueries(ReciprocityCommon):
                 self.assertEqual(invitations.partner_id, batch)
             self.assertEqual(send.call_count, 3)
         self.assertEqual(counts[0], counts[1], f"queries for 10 and 100: {counts}")
-        self.assertLessEqual(counts[1], 22)
+        self.assertLessEqual(counts[1], 26)
