@@ -216,7 +216,8 @@ class IncubatorProject(models.Model):
                 )
             )
         reciprocity = any(fname in vals for fname in RECIPROCITY_PROJECT_FIELDS)
-        team = self.sudo().entrepreneur_ids if reciprocity else None
+        everyone = self.sudo().with_context(active_test=False)
+        team = everyone.entrepreneur_ids if reciprocity else None
         res = super().write(vals)
         if "entrepreneur_ids" in vals:
             self._mark_entrepreneurs()
@@ -229,7 +230,7 @@ class IncubatorProject(models.Model):
 
     def unlink(self):
         self.env["incubator.reciprocity.report"]._mark_stale(
-            partners=self.sudo().entrepreneur_ids.ids
+            partners=self.sudo().with_context(active_test=False).entrepreneur_ids.ids
         )
         return super().unlink()
 

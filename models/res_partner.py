@@ -123,14 +123,15 @@ class ResPartner(models.Model):
     def write(self, vals):
         # a team changed from the member's side: their projects' teams too
         teams = "incubator_project_ids" in vals
-        projects = self.sudo().incubator_project_ids if teams else None
+        everyone = self.sudo().with_context(active_test=False)
+        projects = everyone.incubator_project_ids if teams else None
         res = super().write(vals)
         if vals.get("incubator_project_ids"):
             self._incubator_mark_entrepreneurs()
         if teams:
             self.env["incubator.reciprocity.report"]._mark_stale(
                 partners=self.ids,
-                projects=(projects | self.sudo().incubator_project_ids).ids,
+                projects=(projects | everyone.incubator_project_ids).ids,
             )
         elif any(fname in vals for fname in RECIPROCITY_PARTNER_FIELDS):
             # whether they are on the reciprocity dashboard, and where
