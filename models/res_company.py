@@ -78,6 +78,7 @@ class ResCompany(models.Model):
         string="Reciprocity Refreshed On",
         readonly=True,
         copy=False,
+        groups="base.group_system",
         help="Last day of the period the reciprocity dashboard is computed "
         "for; the daily refresh moves it to today.",
     )

@@ -453,6 +453,26 @@ METHODS = {
     ("incubator.project", "write"): Row(
         _orm("incubator.project", "write"), "the access matrix's cell",
         write_call),
+    ("incubator.project", "unlink"): Row(
+        _orm("incubator.project", "unlink"),
+        "the access matrix's cell (on a project without a coaching project)",
+        made(lambda case, role, side: case.env["incubator.project"].create(
+            {"name": f"RPC project {side}", "company_id": case.env.company.id}))),
+    ("incubator.reciprocity.exemption", "create"): Row(
+        _orm("incubator.reciprocity.exemption", "create"),
+        "the access matrix's cell", create_call),
+    ("incubator.reciprocity.exemption", "write"): Row(
+        _orm("incubator.reciprocity.exemption", "write"),
+        "the access matrix's cell", write_call),
+    ("incubator.reciprocity.exemption", "unlink"): Row(
+        _orm("incubator.reciprocity.exemption", "unlink"),
+        "the access matrix's cell"),
+    ("res.company", "create"): Row(
+        NONE, "Odoo's rights: the system administrator only",
+        lambda case, model, role, side: (
+            None, [{"name": f"RPC company {side}"}], {})),
+    ("res.company", "write"): Row(
+        NONE, "Odoo's rights: the system administrator only", write_call),
     # ----------------------------------------------------------------- contacts
     ("res.partner", "action_incubator_anonymise"): Row(
         _effect(manager="ab"), "a manager anonymises a member who asked"),
