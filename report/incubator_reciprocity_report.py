@@ -150,18 +150,13 @@ class IncubatorReciprocityReport(models.Model):
                   FROM res_company company
                  WHERE %(companies)s
             ),
-            scoped_partners AS (
-                SELECT partner.id
-                  FROM res_partner partner
-                 WHERE %(partners)s
-            ),
             members AS (
                 SELECT partner.id AS partner_id, settings.*
                   FROM res_partner partner
                   JOIN settings
                     ON partner.company_id IS NULL
                        OR partner.company_id = settings.company_id
-                 WHERE partner.id IN (SELECT id FROM scoped_partners)
+                 WHERE %(partners)s
                    AND %(where)s
             ),
             cohorts AS (
@@ -169,7 +164,7 @@ class IncubatorReciprocityReport(models.Model):
                        MIN(project.date_entry) AS date_entry
                   FROM incubator_project_entrepreneur_rel team
                   JOIN incubator_project project ON project.id = team.project_id
-                 WHERE team.partner_id IN (SELECT id FROM scoped_partners)
+                 WHERE %(team_partners)s
                  GROUP BY team.partner_id
             ),
             exempted AS (
@@ -179,7 +174,7 @@ class IncubatorReciprocityReport(models.Model):
                  WHERE exemption.active
                    AND exemption.date_start <= settings.period_end
                    AND exemption.date_end >= settings.period_end
-                   AND exemption.partner_id IN (SELECT id FROM scoped_partners)
+                   AND %(exempted_partners)s
             ),
             -- the member's most recent active project, per company
             main_projects AS (
@@ -195,7 +190,7 @@ class IncubatorReciprocityReport(models.Model):
                     ON project.company_id IS NULL
                        OR project.company_id = settings.company_id
                  WHERE project.active
-                   AND team.partner_id IN (SELECT id FROM scoped_partners)
+                   AND %(team_partners)s
                  ORDER BY team.partner_id, settings.company_id,
                           project.date_entry DESC NULLS LAST, project.id DESC
             )
@@ -203,6 +198,8 @@ class IncubatorReciprocityReport(models.Model):
             today=scope.today,
             companies=self._sql_in("company.id", scope.company_ids),
             partners=self._sql_in("partner.id", scope.partner_ids),
+            team_partners=self._sql_in("team.partner_id", scope.partner_ids),
+            exempted_partners=self._sql_in("exemption.partner_id", scope.partner_ids),
             where=self._where_members(),
         )
 
@@ -216,24 +213,40 @@ class IncubatorReciprocityReport(models.Model):
         equally within the team)."""
         scope = scope or self._full_scope()
         if scope.partner_ids is None:
-            scoped_entries = scoped_teams = SQL("TRUE")
+            scoped = SQL()
+            source = SQL("incubator_contribution contribution")
+            scoped_teams = SQL("TRUE")
         else:
             # the entries of the members refreshed and of their projects,
-            # through the indexes of the ledger
-            scoped_entries = SQL(
-                """(contribution.giver_id IN (SELECT id FROM scoped_partners)
-                    OR contribution.receiver_id IN (SELECT id FROM scoped_partners)
-                    OR contribution.receiver_project_id IN (
-                        SELECT project_id FROM incubator_project_entrepreneur_rel
-                         WHERE partner_id IN (SELECT id FROM scoped_partners)))"""
+            # each found through its index of the ledger, then read by id
+            ids = list(scope.partner_ids)
+            projects = SQL(
+                "SELECT project_id FROM incubator_project_entrepreneur_rel"
+                " WHERE partner_id = ANY(%s)",
+                ids,
             )
-            scoped_teams = SQL(
-                """project_id IN (
-                       SELECT project_id FROM incubator_project_entrepreneur_rel
-                        WHERE partner_id IN (SELECT id FROM scoped_partners))"""
+            scoped = SQL(
+                """
+            scoped_entries AS MATERIALIZED (
+                SELECT id FROM incubator_contribution
+                 WHERE giver_id = ANY(%(ids)s)
+                 UNION
+                SELECT id FROM incubator_contribution
+                 WHERE receiver_id = ANY(%(ids)s)
+                 UNION
+                SELECT id FROM incubator_contribution
+                 WHERE receiver_project_id IN (%(projects)s)
+            ),""",
+                ids=ids,
+                projects=projects,
             )
+            source = SQL(
+                "scoped_entries JOIN incubator_contribution contribution"
+                " ON contribution.id = scoped_entries.id"
+            )
+            scoped_teams = SQL("project_id IN (%s)", projects)
         return SQL(
-            """
+            """%(scoped)s
             -- inlined in each sum below, so that a filter on the member
             -- reaches the index of the ledger
             entries AS NOT MATERIALIZED (
@@ -242,11 +255,10 @@ class IncubatorReciprocityReport(models.Model):
                        contribution.receiver_project_id,
                        contribution.company_id,
                        contribution.hours
-                  FROM incubator_contribution contribution
+                  FROM %(source)s
                   JOIN settings
                     ON settings.company_id = contribution.company_id
                  WHERE %(where)s
-                   AND %(scoped_entries)s
             ),
             given AS (
                 SELECT giver_id AS partner_id, company_id, SUM(hours) AS hours
@@ -277,8 +289,9 @@ class IncubatorReciprocityReport(models.Model):
                  GROUP BY team.partner_id, entries.company_id
             )
             """,
+            scoped=scoped,
+            source=source,
             where=self._where_entries(),
-            scoped_entries=scoped_entries,
             scoped_teams=scoped_teams,
         )
 
