@@ -7,6 +7,7 @@ from . import test_tours
 from . import test_contribution
 from . import test_balance
 from . import test_reciprocity
+from . import test_reciprocity_concurrency
 from . import test_reciprocity_stored
 from . import test_help_request
 from . import test_matching
