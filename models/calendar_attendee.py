@@ -2,6 +2,7 @@
 import logging
 
 from odoo import models
+from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
 
@@ -21,16 +22,28 @@ class CalendarAttendee(models.Model):
 
     _inherit = "calendar.attendee"
 
-    def _incubator_queue_mail(self, template_xmlid):
+    def _incubator_queue_mail(self, template_xmlid, raise_on_error=False):
         """Queue calendar's ``template_xmlid`` mail to these attendees; an
         e-mail that cannot be prepared (a template broken by an edit) is
-        logged and never fails the business action. Return whether it ran."""
+        logged and never fails the business action. Return whether it ran.
+
+        :param raise_on_error: raise instead (the queue of the webinar
+            invitations keeps the work to retry it, see
+            ``incubator.webinar.registration._cron_sync_calendar_attendees``)
+        """
         if not self:
             return True
         template = self.env.ref(template_xmlid, raise_if_not_found=False)
         if not template:
+            if raise_on_error:
+                raise UserError(
+                    self.env._("The e-mail template %s is missing.", template_xmlid)
+                )
             return False
         attendees = self.sudo().with_context(no_mail_to_attendees=False)
+        if raise_on_error:
+            attendees._send_mail_to_attendees(template, force_send=False)
+            return True
         try:
             with self.env.cr.savepoint():
                 attendees._send_mail_to_attendees(template, force_send=False)

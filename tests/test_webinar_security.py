@@ -36,6 +36,7 @@ class TestAttackCancelOthersRegistration(WebinarSecurityCommon):
         ahead = self.webinar._register_partner(self.partner_other)
         ahead2 = self.webinar._register_partner(self.partner_a2)
         mine = self.webinar._register_partner(self.partner_a)  # 2 seats: waiting
+        self._run_calendar_queue()  # the seat holders join the calendar entry
         self.assertEqual(
             (ahead.state, ahead2.state, mine.state),
             ("confirmed", "confirmed", "waiting"),
@@ -532,6 +533,7 @@ class TestWebinarCalendarEntry(WebinarSecurityCommon):
     def test_entry_keeps_its_attendees_and_its_webinar(self):
         event = self.webinar.calendar_event_id
         self.webinar._register_partner(self.partner_a)
+        self._run_calendar_queue()  # partner A joins the calendar entry
         Event = event.with_user(self.user_manager)
         for vals in (
             {"partner_ids": [Command.link(self.partner_other.id)]},
