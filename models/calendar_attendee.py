@@ -2,7 +2,6 @@
 import logging
 
 from odoo import models
-from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
 
@@ -15,9 +14,11 @@ class CalendarAttendee(models.Model):
     the attendees they add. Calendar's mailing entry point is
     ``_send_mail_to_attendees``, the method its own flows, its alarm manager
     and ``appointment`` call; it is used here only, queued (never sent
-    inside the request), so that the next version of calendar is adapted in
-    one method. ``tests/test_webinar_registration.py`` checks that the
-    invitation is queued with its .ics, and fails loudly if calendar changes.
+    inside the request; the invitations of the webinars are even prepared
+    after it, by the job of ``incubator.webinar.registration``), so that the
+    next version of calendar is adapted in one method.
+    ``tests/test_webinar_registration.py`` checks that the invitation is
+    queued with its .ics, and fails loudly if calendar changes.
     """
 
     _inherit = "calendar.attendee"
@@ -33,12 +34,9 @@ class CalendarAttendee(models.Model):
         """
         if not self:
             return True
-        template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        # a template deleted by hand: ValueError when raising
+        template = self.env.ref(template_xmlid, raise_if_not_found=raise_on_error)
         if not template:
-            if raise_on_error:
-                raise UserError(
-                    self.env._("The e-mail template %s is missing.", template_xmlid)
-                )
             return False
         attendees = self.sudo().with_context(no_mail_to_attendees=False)
         if raise_on_error:
