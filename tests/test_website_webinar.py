@@ -466,6 +466,16 @@ class TestWebsiteWebinarRegister(WebsiteWebinarCommon):
         self.assertEqual(registration.state, "confirmed")
         self._run_calendar_queue()
         self.assertIn(self.partner_a, self.webinar.partner_ids)
+        # calendar's invitation with its .ics, to the member too (prepared in
+        # their request, calendar skipped it: it never mails the current user)
+        invitation = self.env["mail.mail"].search(
+            [
+                ("recipient_ids", "in", self.partner_a.ids),
+                ("subject", "ilike", "Invitation"),
+            ]
+        )
+        self.assertEqual(len(invitation), 1)
+        self.assertIn("invitation.ics", invitation.attachment_ids.mapped("name"))
         # the page now tells it, with the video call link for the seat holder
         html = self.url_open(self.webinar.website_url).text
         self.assertIn("o_incubator_webinar_my_state", html)
