@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import Command, api, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .incubator_webinar import CALENDAR_SYNCED_FIELDS, vobject
@@ -93,34 +93,66 @@ class CalendarEvent(models.Model):
             result[event_id] = self._incubator_strip_ics_attendees(result[event_id])
         return result
 
-    def _incubator_set_partners(self, partners):
+    def _incubator_set_partners(self, partners, keep=None):
         """Make ``partners`` exactly the attendees of this entry; return the
         attendees added (for their invitation).
+
+        :param keep: partners among ``partners`` left as they are: never
+            removed, and not added here when they are not attendees yet (the
+            queue of the webinar invitations adds them, see
+            ``incubator.webinar.registration._cron_sync_calendar_attendees``)
 
         Calendar's ``write`` on ``partner_ids`` would do it but also writes
         the event row, on which concurrent registrations of one webinar would
         then conflict (REPEATABLE READ): the partner side of the relation and
-        the attendee records are written instead, and calendar's alarm
-        scheduling is asked for as its ``write`` does (``_setup_alarms``, its
-        hook, used here only)."""
+        the attendee records are written instead (see
+        :meth:`_incubator_add_partners`)."""
         self.ensure_one()
         event = self.sudo()
         current = event.partner_ids
-        to_add = partners - current
         to_remove = current - partners
         if to_remove:
             event.attendee_ids.filtered(lambda a: a.partner_id in to_remove).unlink()
             to_remove.write({"meeting_ids": [Command.unlink(event.id)]})
+            event._incubator_notify_alarms(to_remove)
+        return event._incubator_add_partners(
+            partners - current - (keep or partners[:0])
+        )
+
+    def _incubator_add_partners(self, partners):
+        """Add ``partners`` to the attendees of this entry (those who are
+        not yet); return the attendees added. The event row is not written
+        (see :meth:`_incubator_set_partners`); calendar's attendee records
+        subscribe their partners to the entry, as calendar's own ``write``
+        does."""
+        self.ensure_one()
+        event = self.sudo()
         new_attendees = self.env["calendar.attendee"].sudo()
-        if to_add:
-            to_add.write({"meeting_ids": [Command.link(event.id)]})
-            missing = to_add - event.attendee_ids.partner_id
-            new_attendees = new_attendees.create(
-                [{"event_id": event.id, "partner_id": p.id} for p in missing]
-            )
-        if to_add or to_remove:
-            event._setup_alarms()
+        to_add = partners - event.partner_ids
+        if not to_add:
+            return new_attendees
+        to_add.write({"meeting_ids": [Command.link(event.id)]})
+        missing = to_add - event.attendee_ids.partner_id
+        new_attendees = new_attendees.create(
+            [{"event_id": event.id, "partner_id": p.id} for p in missing]
+        )
+        event._incubator_notify_alarms(to_add)
         return new_attendees
+
+    def _incubator_notify_alarms(self, partners):
+        """Tell ``partners`` (who joined or left this entry) their next
+        alarm, as calendar's ``_setup_alarms`` does after its ``write`` on
+        ``partner_ids``. The cron triggers of the e-mail alarms are not
+        created again: they depend on the date of the entry only, and
+        calendar made them when the entry was created or moved (a trigger
+        per new attendee would pile up one row per registration)."""
+        self.ensure_one()
+        if (
+            self.stop
+            and self.stop >= fields.Datetime.now()
+            and any(alarm.alarm_type == "notification" for alarm in self.alarm_ids)
+        ):
+            self.env["calendar.alarm_manager"]._notify_next_alarm(partners.ids)
 
     # ------------------------------------------------------------------
     # Helpers

@@ -980,12 +980,13 @@ class IncubatorWebinar(models.Model):
                     **(visitor_values or {}),
                 }
             )
+            # a seat taken goes to the calendar through the queue of the
+            # invitations (see _take_seats)
             existing._take_seats()
-            webinar._sync_calendar_attendees()
             existing._send_state_mail()
             registration = existing
         else:
-            # create() takes a seat when one is free, syncs and e-mails
+            # create() takes a seat when one is free and e-mails
             registration = Registration.sudo().create(
                 {
                     "webinar_id": self.id,
@@ -1326,7 +1327,8 @@ class IncubatorWebinar(models.Model):
 
     def _promote_waiting(self):
         """Give the free seats to the waiting list, first come first served;
-        each promoted person is e-mailed and becomes an attendee."""
+        each promoted person is e-mailed, and becomes an attendee through the
+        queue of the invitations (see ``_take_seats``)."""
         webinars = self.filtered(lambda w: w.state in ("draft", "published"))
         if not webinars:
             return self.env["incubator.webinar.registration"]
@@ -1340,7 +1342,6 @@ class IncubatorWebinar(models.Model):
         )
         promoted = waiting._take_seats()
         if promoted:
-            promoted.webinar_id._sync_calendar_attendees()
             promoted._send_template(
                 "incubator_community.mail_template_webinar_registration_promoted"
             )
@@ -1365,6 +1366,11 @@ class IncubatorWebinar(models.Model):
         """Make the attendees of the calendar events exactly the speaker plus
         the seat holders; the new attendees get calendar's invitation (queued).
 
+        The seat holders still in the queue of the invitations
+        (``calendar_sync_pending``) are left to it: only its job adds them,
+        so that it and this method never both add one person (two attendees)
+        from concurrent transactions.
+
         The event row itself is never written: concurrent registrations would
         otherwise conflict on it (REPEATABLE READ). The partner side of the
         attendee relation and the attendee records are written instead.
@@ -1378,18 +1384,24 @@ class IncubatorWebinar(models.Model):
         holders_by_webinar = holders.grouped("webinar_id")
         new_attendees = self.env["calendar.attendee"].sudo()
         for webinar in self.sudo():
+            if not webinar.calendar_event_id:
+                continue
+            webinar_holders = holders_by_webinar.get(webinar, Registration)
+            pending = webinar_holders.filtered("calendar_sync_pending")
             new_attendees |= webinar.calendar_event_id._incubator_set_partners(
-                webinar.speaker_id
-                | holders_by_webinar.get(webinar, Registration).partner_id
+                webinar.speaker_id | webinar_holders.partner_id,
+                keep=pending.partner_id,
             )
         self._send_invitations(new_attendees)
 
-    def _send_invitations(self, attendees):
+    def _send_invitations(self, attendees, raise_on_error=False):
         """Calendar's invitation (with its .ics) to new attendees of future
-        webinars, queued."""
+        webinars, queued. ``raise_on_error``: see
+        ``calendar.attendee._incubator_queue_mail``."""
         now = fields.Datetime.now()
         attendees.filtered(lambda a: a.event_id.start > now)._incubator_queue_mail(
-            "calendar.calendar_template_meeting_invitation"
+            "calendar.calendar_template_meeting_invitation",
+            raise_on_error=raise_on_error,
         )
 
     def _send_recap(self):

@@ -13,6 +13,8 @@ from odoo.tools.sql import index_exists
 _logger = logging.getLogger(__name__)
 
 SEAT_STATES = ("confirmed", "attended", "absent")
+# registrations the job of the calendar invitations handles per run
+CALENDAR_SYNC_BATCH = 500
 OPEN_STATES = ("confirmed", "waiting")
 
 
@@ -140,6 +142,16 @@ class IncubatorWebinarRegistration(models.Model):
     # the token of the e-mail links: for the person the e-mails go to only
     # (links are built as superuser), never readable through RPC
     access_token = fields.Char(groups="base.group_system")
+    # the queue of the calendar invitations: set when the registration takes
+    # a seat, cleared once its person is an attendee of the webinar's
+    # calendar entry and calendar's invitation is queued (by the job of
+    # _cron_sync_calendar_attendees, out of the visitor's request)
+    calendar_sync_pending = fields.Boolean(
+        string="Calendar Invitation Pending",
+        readonly=True,
+        copy=False,
+        groups="base.group_system",
+    )
     videocall_url = fields.Char(
         string="Video Call Link",
         compute="_compute_videocall_url",
@@ -178,6 +190,19 @@ class IncubatorWebinarRegistration(models.Model):
             ["webinar_id", "seat_number"],
             "seat_number > 0",
         )
+        # the job of the calendar invitations finds its few rows among all
+        if not index_exists(
+            self.env.cr, "incubator_webinar_registration_calendar_pending_idx"
+        ):
+            self.env.cr.execute(
+                SQL(
+                    "CREATE INDEX %s ON %s (webinar_id) WHERE calendar_sync_pending",
+                    SQL.identifier(
+                        "incubator_webinar_registration_calendar_pending_idx"
+                    ),
+                    SQL.identifier(self._table),
+                )
+            )
 
     @api.depends("partner_id", "webinar_id")
     def _compute_display_name(self):
@@ -258,6 +283,8 @@ class IncubatorWebinarRegistration(models.Model):
             if vals.get("seat_number"):
                 if vals.get("state") not in SEAT_STATES:
                     vals["state"] = "confirmed"
+                # a seat: its person joins the calendar entry (the queue)
+                vals["calendar_sync_pending"] = True
             else:
                 vals["state"] = "waiting"
                 vals["seat_number"] = 0
@@ -269,7 +296,9 @@ class IncubatorWebinarRegistration(models.Model):
         for registration, state in zip(registrations, wanted_states, strict=True):
             if registration in seated and state in ("attended", "absent"):
                 registration.state = state
-        registrations.webinar_id._sync_calendar_attendees()
+        if registrations - to_seat:
+            # created with a seat: the calendar follows through the queue
+            self._trigger_calendar_sync()
         registrations._send_state_mail()
         return registrations
 
@@ -583,6 +612,7 @@ class IncubatorWebinarRegistration(models.Model):
                                     """
                                 UPDATE incubator_webinar_registration
                                    SET seat_number = %s, state = 'confirmed',
+                                       calendar_sync_pending = TRUE,
                                        write_uid = %s, write_date = %s
                                  WHERE id = %s AND state = 'waiting'
                                    AND COALESCE(seat_number, 0) = 0
@@ -609,10 +639,91 @@ class IncubatorWebinarRegistration(models.Model):
                     break
         # the rows changed in SQL: refresh the cache and what depends on it
         waiting.invalidate_recordset(
-            ["seat_number", "state", "write_uid", "write_date"]
+            ["seat_number", "state", "calendar_sync_pending", "write_uid", "write_date"]
         )
         waiting.modified(["seat_number", "state"])
+        if seated:
+            # the seat holders join the calendar entries and get calendar's
+            # invitation out of this transaction (see
+            # _cron_sync_calendar_attendees)
+            self._trigger_calendar_sync()
         return seated
+
+    # ------------------------------------------------------------------
+    # The queue of the calendar invitations
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _trigger_calendar_sync(self):
+        """Run the job of the calendar invitations as soon as this
+        transaction is committed (Odoo's cron workers are woken up at once,
+        as for the mail queue)."""
+        cron = self.env.ref(
+            "incubator_community.ir_cron_webinar_calendar_sync",
+            raise_if_not_found=False,
+        )
+        if cron:
+            cron._trigger()
+
+    @api.model
+    def _cron_sync_calendar_attendees(self, batch_size=CALENDAR_SYNC_BATCH):
+        """The job of the calendar invitations: the people who took a seat
+        become attendees of the webinar's calendar entry and get calendar's
+        invitation with its .ics (queued in the mail queue), out of the
+        visitor's request, webinar by webinar.
+
+        A webinar whose invitations fail (a template broken by an edit, a
+        concurrent change of a registration) is logged and left in the queue
+        as it was: the job tries again at its next run (triggered by the next
+        seat taken, and at least every hour).
+
+        :return: the number of registrations taken out of the queue
+        """
+        Registration = self.sudo()
+        pending = Registration.search(
+            [("calendar_sync_pending", "=", True)],
+            order="webinar_id, id",
+            limit=batch_size + 1,
+        )
+        more = len(pending) > batch_size
+        pending = pending[:batch_size]
+        done = 0
+        for webinar, registrations in pending.grouped("webinar_id").items():
+            try:
+                with self.env.cr.savepoint():
+                    registrations._sync_calendar_pending(webinar)
+            except Exception:  # pylint: disable=broad-except
+                _logger.warning(
+                    "Could not add %s to the calendar of the webinar %s nor send "
+                    "their invitations: the job will try again",
+                    registrations,
+                    webinar.id,
+                    exc_info=True,
+                )
+            else:
+                done += len(registrations)
+        # a full batch done: Odoo runs the job again at once for the rest
+        self.env["ir.cron"]._notify_progress(
+            done=done,
+            remaining=Registration.search_count([("calendar_sync_pending", "=", True)])
+            if more and done
+            else 0,
+        )
+        return done
+
+    def _sync_calendar_pending(self, webinar):
+        """Take these registrations of ``webinar`` out of the queue: those
+        holding a seat become attendees of its calendar entry (the others
+        were cancelled meanwhile) and the new attendees get calendar's
+        invitation. Raises on any error (the caller keeps the queue)."""
+        holders = self.filtered(lambda r: r.state in SEAT_STATES)
+        event = webinar.calendar_event_id
+        if holders and event:
+            new_attendees = event._incubator_add_partners(holders.partner_id)
+            webinar._send_invitations(new_attendees, raise_on_error=True)
+        # written by the ORM: a registration changed concurrently (cancelled
+        # since) conflicts here and the webinar is tried again
+        self.write({"calendar_sync_pending": False})
 
     def _send_state_mail(self):
         """E-mail the confirmation or the waiting-list notice of upcoming

@@ -205,6 +205,15 @@ class IncubatorCommon(TransactionCase):
             "skill_level_id": level.id,
         }
 
+    def _run_calendar_queue(self):
+        """Run the job of the webinar calendar invitations, as Odoo's cron
+        workers do once a seat is taken: the seat holders join the calendar
+        entry and get calendar's invitation. Return how many registrations
+        it took out of the queue."""
+        return self.env[
+            "incubator.webinar.registration"
+        ]._cron_sync_calendar_attendees()
+
 
 class IncubatorLedgerCommon(IncubatorCommon):
     """IncubatorCommon plus the kinds of contribution and a helper to record

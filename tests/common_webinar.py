@@ -59,9 +59,14 @@ class WebinarCommon(IncubatorCommon):
         webinar.write({"start": past, "stop": past + timedelta(hours=1)})
 
     def assertAttendeesAreSeatHolders(self, webinar):
-        """The calendar attendees are exactly the speaker and the people holding
-        a seat (confirmed, attended, absent)."""
+        """Once the queue of the calendar invitations has run, the calendar
+        attendees are exactly the speaker and the people holding a seat
+        (confirmed, attended, absent)."""
+        self._run_calendar_queue()
         webinar.invalidate_recordset()
+        self.assertFalse(
+            webinar.sudo().registration_ids.filtered("calendar_sync_pending")
+        )
         holders = webinar.registration_ids.filtered(
             lambda r: r.state in ("confirmed", "attended", "absent")
         )

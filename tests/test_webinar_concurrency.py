@@ -95,6 +95,9 @@ class TestWebinarConcurrency(BaseCase):
             messages.exists().unlink()
             attachments.exists().unlink()
             registrations.unlink()
+            # the wake-ups of the job of the calendar invitations
+            cron = env.ref("incubator_community.ir_cron_webinar_calendar_sync")
+            env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]).unlink()
             env["incubator.webinar"].browse(cls.webinar_id).exists().unlink()
             env["calendar.event"].browse(cls.event_id).exists().unlink()
             env["res.partner"].browse(partner_ids).unlink()
@@ -143,6 +146,18 @@ class TestWebinarConcurrency(BaseCase):
             )
             self.assertEqual(webinar.seats_taken, SEATS)
             self.assertEqual(webinar.waiting_count, THREADS - SEATS)
+            # the seat holders join the calendar entry through the queue of
+            # the invitations, out of the registrations (rolled back here)
+            self.assertEqual(
+                set(registrations.sudo().mapped("calendar_sync_pending")),
+                {True, False},
+            )
+            self.assertEqual(webinar.partner_ids, webinar.speaker_id)
+            done = env["incubator.webinar.registration"]._cron_sync_calendar_attendees()
+            self.assertEqual(done, SEATS)
+            webinar.invalidate_recordset()
             expected = confirmed.partner_id | webinar.speaker_id
             self.assertEqual(webinar.partner_ids, expected)
             self.assertEqual(webinar.attendee_ids.partner_id, expected)
+            self.assertEqual(len(webinar.attendee_ids), SEATS + 1)
+            cr.rollback()

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
+from unittest.mock import patch
 
 from psycopg2 import IntegrityError
 
@@ -193,7 +194,10 @@ class TestWebinarRegistration(WebinarCommon):
         regs = self._register_all(self.webinar, self.people[:3])
         self.assertEqual(len(self._mails(p1, "Your seat is booked")), 1)
         self.assertEqual(len(self._mails(p3, "Waiting list")), 1)
-        # calendar's invitation (with its .ics) is queued, not sent at once
+        # calendar's invitation (with its .ics) is prepared by the queue of
+        # the invitations, out of the registration, and queued, not sent
+        self.assertFalse(self._mails(p1, "Invitation"))
+        self.assertEqual(self._run_calendar_queue(), 2)
         invitation = self._mails(p1, "Invitation")
         self.assertEqual(len(invitation), 1)
         self.assertEqual(invitation.state, "outgoing")
@@ -202,7 +206,12 @@ class TestWebinarRegistration(WebinarCommon):
         regs[0].action_cancel()
         self.assertEqual(len(self._mails(p1, "Registration cancelled")), 1)
         self.assertEqual(len(self._mails(p3, "A seat freed up")), 1)
+        self.assertFalse(self._mails(p3, "Invitation"))
+        self.assertEqual(self._run_calendar_queue(), 1)
         self.assertEqual(len(self._mails(p3, "Invitation")), 1)
+        # once only
+        self.assertEqual(self._run_calendar_queue(), 0)
+        self.assertEqual(len(self._mails(p1, "Invitation")), 1)
         mails = self.env["mail.mail"].search(
             [("recipient_ids", "in", (p1 | p2 | p3).ids)]
         )
@@ -273,3 +282,96 @@ class TestWebinarRegistration(WebinarCommon):
             self.user_portal_a
         )
         self.assertEqual(Registration.search([]), reg_a)
+
+    def test_calendar_queue(self):
+        """A seat taken puts its registration in the queue of the calendar
+        invitations and wakes the job up; the job adds the person to the
+        calendar entry and queues calendar's invitation, once."""
+        cron = self.env.ref("incubator_community.ir_cron_webinar_calendar_sync")
+        Trigger = self.env["ir.cron.trigger"]
+        triggers = Trigger.search_count([("cron_id", "=", cron.id)])
+        p1, p2, p3 = self.people[:3]
+        regs = self._register_all(self.webinar, self.people[:3])
+        self.assertEqual(
+            regs.sudo().mapped("calendar_sync_pending"), [True, True, False]
+        )
+        self.assertEqual(
+            Trigger.search_count([("cron_id", "=", cron.id)]), triggers + 2
+        )
+        self.assertEqual(self.webinar.partner_ids, self.speaker)
+        self.assertEqual(self._run_calendar_queue(), 2)
+        self.assertEqual(self.webinar.partner_ids, self.speaker | p1 | p2)
+        self.assertFalse(regs.sudo().filtered("calendar_sync_pending"))
+        self.assertFalse(self._mails(p3, "Invitation"))
+        # nothing more to do: no second attendee nor invitation
+        self.assertEqual(self._run_calendar_queue(), 0)
+        self.assertAttendeesAreSeatHolders(self.webinar)
+        self.assertEqual(len(self._mails(p1, "Invitation")), 1)
+
+    def test_calendar_queue_keeps_what_fails(self):
+        """The invitations of a webinar fail (a broken template): nothing of
+        that webinar changes, the failure is logged, the job tries again and
+        then adds the person and queues the invitation. The other webinars
+        go on."""
+        other_webinar = self._create_webinar()
+        p1, p2 = self.people[:2]
+        reg = self.webinar._register_partner(p1)
+        other = other_webinar._register_partner(p2)
+        Attendee = type(self.env["calendar.attendee"])
+        send_mail = Attendee._send_mail_to_attendees
+
+        def send_mail_broken_for_webinar(attendees, template, force_send=False):
+            if attendees.event_id == self.webinar.calendar_event_id:
+                raise ValueError("broken template")
+            return send_mail(attendees, template, force_send=force_send)
+
+        logger = "odoo.addons.incubator_community.models.incubator_webinar_registration"
+        with (
+            patch.object(
+                Attendee, "_send_mail_to_attendees", send_mail_broken_for_webinar
+            ),
+            self.assertLogs(logger, level="WARNING") as logs,
+        ):
+            self.assertEqual(self._run_calendar_queue(), 1)
+        self.assertIn("will try again", logs.output[0])
+        self.assertTrue(reg.sudo().calendar_sync_pending)
+        self.assertNotIn(p1, self.webinar.partner_ids)
+        self.assertFalse(self._mails(p1, "Invitation"))
+        self.assertFalse(other.sudo().calendar_sync_pending)
+        self.assertIn(p2, other_webinar.partner_ids)
+        # the next run succeeds
+        self.assertEqual(self._run_calendar_queue(), 1)
+        self.assertIn(p1, self.webinar.partner_ids)
+        invitation = self._mails(p1, "Invitation")
+        self.assertEqual(len(invitation), 1)
+        self.assertIn("invitation.ics", invitation.attachment_ids.mapped("name"))
+        self.assertAttendeesAreSeatHolders(self.webinar)
+
+    def test_calendar_queue_cancelled_meanwhile(self):
+        """Cancelled before the job ran: the person never joins the calendar
+        entry nor gets its invitation; the person promoted instead does."""
+        p1, p2, p3 = self.people[:3]
+        regs = self._register_all(self.webinar, self.people[:3])
+        regs[0].action_cancel()
+        self.assertEqual(regs[2].state, "confirmed")
+        self.assertEqual(self._run_calendar_queue(), 3)
+        self.assertEqual(self.webinar.partner_ids, self.speaker | p2 | p3)
+        self.assertFalse(self._mails(p1, "Invitation"))
+        self.assertEqual(len(self._mails(p3, "Invitation")), 1)
+        self.assertAttendeesAreSeatHolders(self.webinar)
+
+    def test_calendar_alarms_not_piled_up(self):
+        """New attendees keep calendar's reminders (their date depends on the
+        entry only): no new wake-up of calendar's alarm job per attendee."""
+        alarm_cron = self.env.ref("calendar.ir_cron_scheduler_alarm")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        before = Trigger.search_count([("cron_id", "=", alarm_cron.id)])
+        self._register_all(self.webinar, self.people[:2])
+        self._run_calendar_queue()
+        self.webinar.registration_ids[:1].action_cancel()
+        self._run_calendar_queue()
+        self.assertEqual(
+            Trigger.search_count([("cron_id", "=", alarm_cron.id)]), before
+        )
+        self.assertTrue(self.webinar.calendar_event_id.alarm_ids)
+        self.assertAttendeesAreSeatHolders(self.webinar)

@@ -36,6 +36,7 @@ class TestAttackCancelOthersRegistration(WebinarSecurityCommon):
         ahead = self.webinar._register_partner(self.partner_other)
         ahead2 = self.webinar._register_partner(self.partner_a2)
         mine = self.webinar._register_partner(self.partner_a)  # 2 seats: waiting
+        self._run_calendar_queue()  # the seat holders join the calendar entry
         self.assertEqual(
             (ahead.state, ahead2.state, mine.state),
             ("confirmed", "confirmed", "waiting"),
@@ -481,8 +482,10 @@ class TestWebinarCalendarEntry(WebinarSecurityCommon):
             fields=["common_name", "email"],
         )
         self.assertEqual(result, [])
-        # once they hold a seat, it is their meeting
+        # once they hold a seat (and the queue of the invitations made them
+        # an attendee), it is their meeting
         self.webinar._register_partner(self.user_coach.partner_id)
+        self._run_calendar_queue()
         result = self._call(
             "calendar.event", "read", event.ids, ["name", "videocall_location"]
         )
@@ -493,6 +496,7 @@ class TestWebinarCalendarEntry(WebinarSecurityCommon):
         # and they read their own attendee record, not the others' (their
         # e-mail, their answer, their token)
         self.webinar._register_partner(self.partner_a)
+        self._run_calendar_queue()
         result = self._call(
             "calendar.attendee",
             "search_read",
@@ -522,6 +526,7 @@ class TestWebinarCalendarEntry(WebinarSecurityCommon):
         self.assertEqual(self.webinar.name, "Renamed in the calendar")
         # a seat holder who is not staff moves nothing
         self.webinar._register_partner(self.user_coach.partner_id)
+        self._run_calendar_queue()
         self._login(self.user_coach)
         result = self._call(
             "calendar.event", "write", event.ids, {"start": "2031-01-01 10:00:00"}
@@ -532,6 +537,7 @@ class TestWebinarCalendarEntry(WebinarSecurityCommon):
     def test_entry_keeps_its_attendees_and_its_webinar(self):
         event = self.webinar.calendar_event_id
         self.webinar._register_partner(self.partner_a)
+        self._run_calendar_queue()  # partner A joins the calendar entry
         Event = event.with_user(self.user_manager)
         for vals in (
             {"partner_ids": [Command.link(self.partner_other.id)]},
@@ -556,6 +562,7 @@ class TestWebinarCalendarEntry(WebinarSecurityCommon):
 
     def test_entry_mails_for_staff_only(self):
         self.webinar._register_partner(self.user_coach.partner_id)
+        self._run_calendar_queue()  # an attendee of the entry
         event = self.webinar.calendar_event_id
         before = self._mail_count()
         self._login(self.user_coach)
@@ -568,6 +575,7 @@ class TestWebinarCalendarEntry(WebinarSecurityCommon):
     def test_invitation_names_no_attendee(self):
         self.webinar._register_partner(self.partner_a)
         self.webinar._register_partner(self.partner_other)
+        self._run_calendar_queue()  # both attendees of the entry
         ics = self.webinar.calendar_event_id._get_ics_file()[
             self.webinar.calendar_event_id.id
         ].decode()

@@ -59,6 +59,9 @@ class TestWebinarTours(HttpCase):
         )
         self.assertEqual(registration.partner_id, partner)
         self.assertEqual(registration.state, "confirmed")
+        # the calendar entry follows, out of the request
+        Registration = self.env["incubator.webinar.registration"]
+        self.assertEqual(Registration._cron_sync_calendar_attendees(), 1)
         event = self.webinar.calendar_event_id
         self.assertIn(partner, event.partner_ids)
         self.assertIn(partner, event.attendee_ids.partner_id)
