@@ -178,7 +178,8 @@ class ListFormatter:
         self.lang = get_lang(env)
         self.locale = babel_locale_parse(self.lang.code)
         self.date_pattern = posix_to_ldml(self.lang.date_format, locale=self.locale)
-        self.tz_name = tz_name or env.context.get("tz") or "UTC"
+        # the time zone of datetimes (dates are shown as they are)
+        self.tz_name = tz_name or "UTC"
         self.tzinfo = babel.dates.get_timezone(self.tz_name)
         self._lang_record = env["res.lang"].browse(self.lang.id)
 
