@@ -36,11 +36,12 @@ class IncubatorPortal(CustomerPortal):
         counts = self._get_incubator_counts(
             self._get_incubator_count_domains(wanted, partner, projects)
         )
-        values.update(counts)
+        # the help requests counter: the caller's requests plus the open
+        # requests of others they may offer help on, counted apart
+        offerable = counts.pop("incubator_help_request_offerable_count", 0)
         if "incubator_help_request_count" in wanted:
-            values["incubator_help_request_count"] += len(
-                self._get_offerable_help_requests(partner)
-            )
+            counts["incubator_help_request_count"] += offerable
+        values.update(counts)
         return values
 
     def _get_incubator_counter_keys(self):
@@ -68,7 +69,13 @@ class IncubatorPortal(CustomerPortal):
                 self._get_contributions_to_confirm_domain(partner, project_ids),
             )
         if "incubator_help_request_count" in wanted:
-            # plus the open requests the caller may offer help on
+            # plus the open requests the caller may offer help on (see
+            # _get_offerable_help_requests)
+            HelpRequest = request.env["incubator.help.request"]
+            domains["incubator_help_request_offerable_count"] = (
+                "incubator.help.request",
+                HelpRequest._matching_open_requests_domain(partner),
+            )
             domains["incubator_help_request_count"] = (
                 "incubator.help.request",
                 expression.AND(
