@@ -25,6 +25,14 @@ BALANCE_FIELDS = (
 )
 # the columns of Odoo's contacts list that are stored fields of res.partner
 ODOO_PARTNER_FIELDS = ("name", "email", "phone")
+# three stored computed fields of Odoo's own on res.partner, like the three
+# balances (reading a stored computed field checks, value by value, whether it
+# awaits a recomputation): the anchor of reading the balances of every contact
+ODOO_PARTNER_COMPUTED = ("complete_name", "partner_share", "commercial_company_name")
+# two more x2many columns of Odoo's own on res.partner: with its tags
+# (category_id), the contacts list then shows as many x2many columns as the
+# entrepreneurs list (projects, themes, skills)
+ODOO_PARTNER_TAGS = ("child_ids", "bank_ids")
 
 
 def bench_member(env):
@@ -53,6 +61,19 @@ def all_partners(env):
         "all_recomputed": (
             f"balances of all {count:,} contacts recomputed (grouped query)",
             lambda: Lines._incubator_totals("partner_id", partner_ids),
+        ),
+        "odoo_all_computed": (
+            f"3 stored computed fields of Odoo of all {count:,} contacts",
+            lambda: Partner.search_read([], list(ODOO_PARTNER_COMPUTED)),
+        ),
+        "odoo_ledger_sums": (
+            "Odoo's read_group of the ledger: confirmed hours by giver, by receiver",
+            lambda: [
+                env["incubator.contribution"]._read_group(
+                    [("state", "=", "confirmed")], [side], ["hours:sum"]
+                )
+                for side in ("giver_id", "receiver_id")
+            ],
         ),
         "odoo_one": (
             f"{', '.join(ODOO_PARTNER_FIELDS)} of one contact",
@@ -84,6 +105,20 @@ def benchmarks(env):
         "odoo_contacts": (
             "contacts list of Odoo (reference): 80 contacts",
             lambda: Partner.web_search_read([], odoo_spec, limit=80),
+        ),
+        "odoo_contacts_tags": (
+            "contacts list of Odoo, 80, 3 x2many columns (+contacts, banks)",
+            lambda: Partner.web_search_read(
+                [],
+                {
+                    **odoo_spec,
+                    **{
+                        fname: {"fields": {"display_name": {}}}
+                        for fname in ODOO_PARTNER_TAGS
+                    },
+                },
+                limit=80,
+            ),
         ),
         "contacts_balances": (
             "the same list with the 3 balance columns",

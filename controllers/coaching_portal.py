@@ -12,9 +12,9 @@ from werkzeug.exceptions import NotFound
 
 from odoo import http
 from odoo.http import request
+from odoo.osv import expression
 
-from odoo.addons.portal.controllers.portal import CustomerPortal
-
+from .portal import IncubatorPortal
 from .utils import parse_id
 
 HOURS_MEASURES = (
@@ -28,18 +28,24 @@ HOURS_MEASURES = (
 COACHING_MONTHS_SHOWN = 24
 
 
-class IncubatorCoachingPortal(CustomerPortal):
-    def _prepare_home_portal_values(self, counters):
-        values = super()._prepare_home_portal_values(counters)
-        if "incubator_coaching_count" in counters:
-            project_ids = self._get_my_coaching_projects().ids
-            count = 0
-            if project_ids:
-                count = request.env["incubator.coaching.report"].search_count(
-                    [("incubator_project_id", "in", project_ids)]
-                )
-            values["incubator_coaching_count"] = count
-        return values
+class IncubatorCoachingPortal(IncubatorPortal):
+    def _get_incubator_counter_keys(self):
+        return super()._get_incubator_counter_keys() | {"incubator_coaching_count"}
+
+    def _get_incubator_count_domains(self, wanted, partner, projects):
+        domains = super()._get_incubator_count_domains(wanted, partner, projects)
+        if "incubator_coaching_count" in wanted:
+            # the projects of the caller's team, archived ones included, when
+            # the caller may read their coaching: see _get_my_coaching_projects
+            if not request.env["incubator.coaching.report"].has_access("read"):
+                projects = projects.browse()
+            domains["incubator_coaching_count"] = (
+                "incubator.coaching.report",
+                [("incubator_project_id", "in", projects.ids)]
+                if projects
+                else expression.FALSE_DOMAIN,
+            )
+        return domains
 
     def _get_my_coaching_projects(self):
         """Projects whose team includes the caller, archived ones included

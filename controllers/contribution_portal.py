@@ -27,6 +27,7 @@ from .portal import IncubatorPortal
 from .utils import (
     EMAIL_MAX_LENGTH,
     NUMBER_MAX_LENGTH,
+    ListFormatter,
     clean_text,
     parse_date,
     parse_id,
@@ -36,6 +37,12 @@ from .utils import (
 
 # projects offered as receivers of a declaration (a select box)
 DECLARABLE_PROJECTS_LIMIT = 1000
+# the colour of the status of an entry (as portal_contribution_state_badge)
+CONTRIBUTION_BADGE_CLASSES = {
+    "draft": "text-bg-warning",
+    "confirmed": "text-bg-success",
+    "cancelled": "text-bg-secondary",
+}
 
 
 class IncubatorContributionPortal(IncubatorPortal):
@@ -177,6 +184,13 @@ class IncubatorContributionPortal(IncubatorPortal):
                 "contributions": contributions,
                 "contribution_count": contribution_count,
                 "to_confirm_ids": to_confirm_ids,
+                # the lines' dates, hours and status, formatted once for the
+                # page rather than by a QWeb widget per value
+                "formatter": ListFormatter(request.env),
+                "state_labels": dict(
+                    Contribution._fields["state"]._description_selection(request.env)
+                ),
+                "state_badge_classes": CONTRIBUTION_BADGE_CLASSES,
                 "pager": pager,
                 "searchbar_filters": searchbar_filters,
                 "filterby": filterby,

@@ -4,6 +4,7 @@ from werkzeug.exceptions import NotFound
 from odoo import http
 from odoo.http import request
 from odoo.osv import expression
+from odoo.tools import SQL
 
 from odoo.addons.website.controllers.main import QueryURL
 
@@ -104,7 +105,10 @@ class IncubatorProjectController(http.Controller):
             )
 
         domain = domain_without()
-        project_count = Project.search_count(domain)
+        # the facets and the total in one query (the facets' counts follow the
+        # other active filters)
+        counts = self._get_projects_counts(Project, domain_without)
+        project_count = counts["total"]
         url_args = {
             key: value
             for key, value in (
@@ -132,24 +136,9 @@ class IncubatorProjectController(http.Controller):
             offset=pager["offset"],
             limit=PROJECTS_PER_PAGE,
         )
-        # one grouped query per facet: counts follow the other active filters
-        theme_counts = {
-            theme.id: count
-            for theme, count in Project._read_group(
-                domain_without("theme"), ["theme_ids"], ["__count"]
-            )
-            if theme
-        }
-        stage_counts = {
-            stage.id: count
-            for stage, count in Project._read_group(
-                domain_without("stage"), ["stage_id"], ["__count"]
-            )
-            if stage
-        }
-        phase_counts = dict(
-            Project._read_group(domain_without("phase"), ["phase"], ["__count"])
-        )
+        theme_counts = counts["theme"]
+        stage_counts = counts["stage"]
+        phase_counts = counts["phase"]
         return {
             "projects": projects,
             "project_count": project_count,
@@ -170,6 +159,60 @@ class IncubatorProjectController(http.Controller):
             "pager": pager,
             "keep": QueryURL("/projects", **url_args),
         }
+
+    def _get_projects_counts(self, Project, domain_without):
+        """The numbers of the directory, in one query over the projects read
+        as the visitor (``_search`` applies the record rules): ``total`` (the
+        projects of every filter), ``theme``, ``stage`` and ``phase`` ({value:
+        number of projects}, each following the filters of the other facets).
+
+        ``domain_without(facet)`` is the domain of every filter but ``facet``'s
+        (``None``: every filter)."""
+
+        def listed(facet):
+            return Project._search(domain_without(facet)).subselect()
+
+        table = SQL.identifier(Project._table)
+        themes = Project._fields["theme_ids"]
+        parts = [
+            SQL(
+                "SELECT 'theme', rel.%(theme)s, NULL, COUNT(*) FROM %(rel)s rel"
+                " WHERE rel.%(project)s IN %(listed)s GROUP BY rel.%(theme)s",
+                theme=SQL.identifier(themes.column2),
+                rel=SQL.identifier(themes.relation, to_flush=themes),
+                project=SQL.identifier(themes.column1),
+                listed=listed("theme"),
+            ),
+            SQL(
+                "SELECT 'stage', stage_id, NULL, COUNT(*) FROM %s"
+                " WHERE id IN %s AND stage_id IS NOT NULL GROUP BY stage_id",
+                table,
+                listed("stage"),
+            ),
+            SQL(
+                "SELECT 'phase', NULL, phase, COUNT(*) FROM %s"
+                " WHERE id IN %s GROUP BY phase",
+                table,
+                listed("phase"),
+            ),
+            SQL(
+                "SELECT 'total', NULL, NULL, COUNT(*) FROM %s WHERE id IN %s",
+                table,
+                listed(None),
+            ),
+        ]
+        counts = {"total": 0, "theme": {}, "stage": {}, "phase": {}}
+        rows = request.env.execute_query(
+            SQL(" UNION ALL ").join(SQL("(%s)", part) for part in parts)
+        )
+        for facet, value_id, value, count in rows:
+            if facet == "total":
+                counts["total"] = count
+            elif facet == "phase":
+                counts["phase"][value or False] = count
+            else:
+                counts[facet][value_id] = count
+        return counts
 
     # ------------------------------------------------------------
     # PROJECT PAGE

@@ -12,6 +12,7 @@ domains below only sort them into the lists of a page.
 
 from odoo.http import request
 from odoo.osv import expression
+from odoo.tools import SQL
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
@@ -22,40 +23,88 @@ class IncubatorPortal(CustomerPortal):
     # ------------------------------------------------------------
 
     def _prepare_home_portal_values(self, counters):
+        """The counters of the module in one query (``_get_incubator_counts``),
+        each counted as the caller (the record rules apply)."""
         values = super()._prepare_home_portal_values(counters)
-        wanted = {
+        wanted = set(counters)
+        if not wanted.intersection(self._get_incubator_counter_keys()):
+            return values
+        partner = request.env.user.partner_id
+        # the caller's projects, archived ones included: read once for every
+        # counter
+        projects = self._get_my_incubator_projects(partner)
+        counts = self._get_incubator_counts(
+            self._get_incubator_count_domains(wanted, partner, projects)
+        )
+        # the help requests counter: the caller's requests plus the open
+        # requests of others they may offer help on, counted apart
+        offerable = counts.pop("incubator_help_request_offerable_count", 0)
+        if "incubator_help_request_count" in wanted:
+            counts["incubator_help_request_count"] += offerable
+        values.update(counts)
+        return values
+
+    def _get_incubator_counter_keys(self):
+        """The counters of the portal home this module fills."""
+        return {
             "incubator_contribution_count",
             "incubator_contribution_to_confirm_count",
             "incubator_help_request_count",
-        }.intersection(counters)
-        if not wanted:
-            return values
-        partner = request.env.user.partner_id
-        project_ids = self._get_my_incubator_projects(partner).ids
-        # as the caller: the record rules let them count their own entries and
-        # requests only
-        Contribution = request.env["incubator.contribution"]
+        }
+
+    def _get_incubator_count_domains(self, wanted, partner, projects):
+        """{counter: (model, domain)} of the ``wanted`` counters of the portal
+        home, for ``partner`` and their ``projects`` (archived ones included);
+        each page of the module adds its own."""
+        project_ids = projects.ids
+        domains = {}
         if "incubator_contribution_count" in wanted:
-            values["incubator_contribution_count"] = Contribution.search_count(
-                self._get_my_contributions_domain(partner, project_ids)
+            domains["incubator_contribution_count"] = (
+                "incubator.contribution",
+                self._get_my_contributions_domain(partner, project_ids),
             )
         if "incubator_contribution_to_confirm_count" in wanted:
-            values["incubator_contribution_to_confirm_count"] = (
-                Contribution.search_count(
-                    self._get_contributions_to_confirm_domain(partner, project_ids)
-                )
+            domains["incubator_contribution_to_confirm_count"] = (
+                "incubator.contribution",
+                self._get_contributions_to_confirm_domain(partner, project_ids),
             )
         if "incubator_help_request_count" in wanted:
+            # plus the open requests the caller may offer help on (see
+            # _get_offerable_help_requests)
             HelpRequest = request.env["incubator.help.request"]
-            values["incubator_help_request_count"] = HelpRequest.search_count(
+            domains["incubator_help_request_offerable_count"] = (
+                "incubator.help.request",
+                HelpRequest._matching_open_requests_domain(partner),
+            )
+            domains["incubator_help_request_count"] = (
+                "incubator.help.request",
                 expression.AND(
                     [
                         self._get_my_help_requests_domain(partner, project_ids),
                         [("state", "in", ("open", "matched"))],
                     ]
-                )
-            ) + len(self._get_offerable_help_requests(partner))
-        return values
+                ),
+            )
+        return domains
+
+    def _get_incubator_counts(self, domains):
+        """{counter: number of records} of ``{counter: (model, domain)}``, in
+        one query: each domain is searched as the caller (record rules and
+        active records, as ``search_count`` does) and counted in a subquery."""
+        counts = {}
+        subqueries = {}
+        for key, (model_name, domain) in domains.items():
+            query = request.env[model_name]._search(domain)
+            if query.is_empty():
+                counts[key] = 0
+            else:
+                subqueries[key] = query.subselect("COUNT(*)")
+        if subqueries:
+            row = request.env.execute_query(
+                SQL("SELECT %s", SQL(", ").join(subqueries.values()))
+            )[0]
+            counts.update(zip(subqueries, row, strict=True))
+        return counts
 
     # ------------------------------------------------------------
     # DOMAINS (narrowed to the caller)
@@ -68,7 +117,7 @@ class IncubatorPortal(CustomerPortal):
         return (
             request.env["incubator.project"]
             .with_context(active_test=False)
-            .search([("entrepreneur_ids", "in", partner.ids)])
+            .search_fetch([("entrepreneur_ids", "in", partner.ids)], ["active"])
         )
 
     def _get_my_contributions_domain(self, partner, project_ids):

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Parsing of what a browser sends, shared by every controller of the module.
+"""Parsing of what a browser sends, shared by every controller of the module,
+and the formatting of the lines of portal lists (``ListFormatter``).
 
 These helpers only turn request values (query strings, form fields: strings
 from anyone) into Python values; they never decide a business rule. Ranges,
@@ -11,10 +12,13 @@ controller calls, which raises a translated ``UserError`` or
 import math
 from datetime import datetime
 
+import babel.dates
 import pytz
 
 from odoo import fields
 from odoo.osv import expression
+from odoo.tools import float_round, posix_to_ldml
+from odoo.tools.misc import babel_locale_parse, get_lang
 
 from odoo.addons.website.models.ir_http import sitemap_qs2dom
 
@@ -162,3 +166,61 @@ def sitemap_website_pages(model_name):
                 yield {"loc": loc, "lastmod": record.write_date.date()}
 
     return sitemap
+
+
+class ListFormatter:
+    """Dates, times and hours of the lines of a portal list, formatted as
+    QWeb's ``date``, ``datetime`` and ``float`` widgets format them, with the
+    language (and the time zone) read once for the page instead of once per
+    widget and line."""
+
+    def __init__(self, env, tz_name=None):
+        self.lang = get_lang(env)
+        self.locale = babel_locale_parse(self.lang.code)
+        self.date_pattern = posix_to_ldml(self.lang.date_format, locale=self.locale)
+        # the time zone of datetimes (dates are shown as they are)
+        self.tz_name = tz_name or "UTC"
+        self.tzinfo = babel.dates.get_timezone(self.tz_name)
+        self._lang_record = env["res.lang"].browse(self.lang.id)
+
+    def _local(self, value):
+        """The aware datetime of the UTC ``value`` in the time zone."""
+        return pytz.utc.localize(value).astimezone(self.tzinfo)
+
+    def date(self, value):
+        """A date, as ``t-options="{'widget': 'date'}"``."""
+        if not value:
+            return ""
+        if isinstance(value, datetime):
+            value = self._local(value)
+        return babel.dates.format_date(
+            value, format=self.date_pattern, locale=self.locale
+        )
+
+    def day(self, value, date_format="medium"):
+        """The day of a UTC datetime, as the ``datetime`` widget with
+        ``date_only`` and ``format``."""
+        if not value:
+            return ""
+        return babel.dates.format_date(
+            self._local(value), format=date_format, locale=self.locale
+        )
+
+    def time(self, value, time_format="short"):
+        """The time of a UTC datetime, as the ``datetime`` widget with
+        ``time_only`` and ``format``."""
+        if not value:
+            return ""
+        return babel.dates.format_time(
+            self._local(value),
+            format=time_format,
+            tzinfo=self.tzinfo,
+            locale=self.locale,
+        )
+
+    def hours(self, value, precision=2):
+        """A number of hours, as the ``float`` widget with ``precision``."""
+        value = float_round(value or 0.0, precision_digits=precision)
+        return self._lang_record.format(
+            f"%.{precision}f", value, grouping=True
+        ).replace("-", "-\N{ZERO WIDTH NO-BREAK SPACE}")

@@ -19,12 +19,13 @@ from werkzeug.exceptions import NotFound
 from odoo import http
 from odoo.exceptions import UserError
 from odoo.http import request
+from odoo.osv import expression
 from odoo.tools import html2plaintext, is_html_empty
 
-from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..tools import FormError
+from .portal import IncubatorPortal
 from .utils import (
     DEFAULT_TZ,
     NUMBER_MAX_LENGTH,
@@ -37,24 +38,28 @@ from .utils import (
 )
 
 
-class IncubatorVolunteerPortal(CustomerPortal):
+class IncubatorVolunteerPortal(IncubatorPortal):
     # ------------------------------------------------------------
     # HOME
     # ------------------------------------------------------------
 
-    def _prepare_home_portal_values(self, counters):
-        values = super()._prepare_home_portal_values(counters)
-        if "incubator_volunteer_count" in counters:
-            partner = request.env.user.partner_id
-            projects = self._get_my_volunteer_projects(partner)
-            values["incubator_volunteer_count"] = (
-                request.env["incubator.volunteer.engagement"].search_count(
-                    self._get_my_engagements_domain(projects)
-                )
+    def _get_incubator_counter_keys(self):
+        return super()._get_incubator_counter_keys() | {"incubator_volunteer_count"}
+
+    def _get_incubator_count_domains(self, wanted, partner, projects):
+        domains = super()._get_incubator_count_domains(wanted, partner, projects)
+        if "incubator_volunteer_count" in wanted:
+            # the active projects, when the caller may read the volunteers
+            # (the portal rules of their team): see _get_my_volunteer_projects
+            if not request.env["incubator.volunteer.engagement"].has_access("read"):
+                projects = projects.browse()
+            domains["incubator_volunteer_count"] = (
+                "incubator.volunteer.engagement",
+                self._get_my_engagements_domain(projects.filtered("active"))
                 if projects
-                else 0
+                else expression.FALSE_DOMAIN,
             )
-        return values
+        return domains
 
     # ------------------------------------------------------------
     # DOMAINS (narrowed to the caller's projects)

@@ -21,11 +21,18 @@ from werkzeug.exceptions import NotFound
 from odoo import fields, http
 from odoo.exceptions import UserError
 from odoo.http import content_disposition, request
+from odoo.tools import SQL
 
 from odoo.addons.website.controllers.main import QueryURL
 
 from .form_guard import SILENT_DROP, guard_public_form
-from .utils import DEFAULT_TZ, clean_text, parse_id, sitemap_website_pages
+from .utils import (
+    DEFAULT_TZ,
+    ListFormatter,
+    clean_text,
+    parse_id,
+    sitemap_website_pages,
+)
 
 WEBINARS_PER_PAGE = 12
 # skills shown as pills above the list; the others are in a menu
@@ -269,6 +276,15 @@ class IncubatorWebinarController(http.Controller):
         return {
             # bin_size: the template only needs to know whether there is an image
             "webinar": webinar.with_context(bin_size=True),
+            # with their names, one query each
+            "themes": self._get_webinar_relation_records(
+                webinar, "theme_ids", ["name", "color"]
+            ),
+            "skills": self._get_webinar_relation_records(
+                webinar, "skill_ids", ["name"]
+            ),
+            # the dates of the page, formatted with the language read once
+            "formatter": ListFormatter(request.env, _get_visitor_tz()),
             "main_object": webinar,
             "is_preview": webinar._is_website_preview(request.website),
             "is_upcoming": is_upcoming,
@@ -293,6 +309,29 @@ class IncubatorWebinarController(http.Controller):
             "contact_form": contact_form or {},
             "contact_error": contact_error,
         }
+
+    def _get_webinar_relation_records(self, webinar, field_name, field_names):
+        """The records of the many2many ``field_name`` of ``webinar`` with
+        ``field_names``, in their order, in one query (reading the field, then
+        the names, takes two). Read as the visitor: the record rules of the
+        comodel apply, as when reading the field."""
+        field = webinar._fields[field_name]
+        return request.env[field.comodel_name].search_fetch(
+            [
+                (
+                    "id",
+                    "in",
+                    SQL(
+                        "(SELECT %s FROM %s WHERE %s = %s)",
+                        SQL.identifier(field.column2),
+                        SQL.identifier(field.relation),
+                        SQL.identifier(field.column1),
+                        webinar.id,
+                    ),
+                )
+            ],
+            field_names,
+        )
 
     # ------------------------------------------------------------
     # REGISTRATION

@@ -16,33 +16,43 @@ from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 from odoo.osv import expression
 
-from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from .utils import parse_id
+from .portal import IncubatorPortal
+from .utils import ListFormatter, parse_id
 from .webinar import OPEN_REGISTRATION_STATES, _get_visitor_tz
 
+# the colour of the status of a registration
+REGISTRATION_BADGE_CLASSES = {
+    "confirmed": "text-bg-success",
+    "waiting": "text-bg-warning",
+    "attended": "text-bg-primary",
+    "absent": "text-bg-secondary",
+    "cancelled": "text-bg-light",
+}
 
-class IncubatorWebinarPortal(CustomerPortal):
+
+class IncubatorWebinarPortal(IncubatorPortal):
     # ------------------------------------------------------------
     # HOME
     # ------------------------------------------------------------
 
-    def _prepare_home_portal_values(self, counters):
-        values = super()._prepare_home_portal_values(counters)
-        if "incubator_webinar_count" in counters:
-            partner = request.env.user.partner_id
-            values["incubator_webinar_count"] = request.env[
-                "incubator.webinar.registration"
-            ].search_count(
+    def _get_incubator_counter_keys(self):
+        return super()._get_incubator_counter_keys() | {"incubator_webinar_count"}
+
+    def _get_incubator_count_domains(self, wanted, partner, projects):
+        domains = super()._get_incubator_count_domains(wanted, partner, projects)
+        if "incubator_webinar_count" in wanted:
+            domains["incubator_webinar_count"] = (
+                "incubator.webinar.registration",
                 expression.AND(
                     [
                         self._get_my_webinar_registrations_domain(partner),
                         self._get_webinar_registrations_filters()["upcoming"]["domain"],
                     ]
-                )
+                ),
             )
-        return values
+        return domains
 
     # ------------------------------------------------------------
     # /my/webinars
@@ -122,6 +132,7 @@ class IncubatorWebinarPortal(CustomerPortal):
                 "page_name": "incubator_webinars",
                 "default_url": "/my/webinars",
                 "registrations": registrations,
+                "lines": self._prepare_my_webinars_lines(registrations),
                 "registration_count": registration_count,
                 "pager": pager,
                 "searchbar_filters": searchbar_filters,
@@ -132,6 +143,43 @@ class IncubatorWebinarPortal(CustomerPortal):
             }
         )
         return values
+
+    def _prepare_my_webinars_lines(self, registrations):
+        """What each line of /my/webinars shows, formatted here once for the
+        page (the language, the time zone, the status labels), not by a QWeb
+        widget per value: [{registration, day, start, stop, ...}]."""
+        formatter = ListFormatter(request.env, _get_visitor_tz())
+        state_labels = dict(
+            registrations._fields["state"]._description_selection(request.env)
+        )
+        lines = []
+        # the webinar through the registration's related fields: a member may
+        # no longer read a webinar set back to draft or cancelled
+        for registration in registrations:
+            start = registration.webinar_start
+            stop = registration.webinar_stop
+            url = registration.webinar_url
+            is_open = (
+                registration.state in OPEN_REGISTRATION_STATES
+                and registration.webinar_is_upcoming
+            )
+            lines.append(
+                {
+                    "registration": registration,
+                    "day": formatter.day(start),
+                    "start": formatter.time(start),
+                    "stop": formatter.time(stop),
+                    "url": url,
+                    "state": registration.state,
+                    "state_label": state_labels.get(registration.state, ""),
+                    "badge_class": REGISTRATION_BADGE_CLASSES.get(
+                        registration.state, "text-bg-light"
+                    ),
+                    "ics_url": f"{url}/ics" if is_open and url else "",
+                    "can_cancel": is_open,
+                }
+            )
+        return lines
 
     @http.route(
         "/my/webinars/<int:registration_id>/cancel",

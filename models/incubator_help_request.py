@@ -758,7 +758,17 @@ class IncubatorHelpRequest(models.Model):
         """Open requests that ``partner`` could help on: those addressed to
         them, and those addressed to nobody whose wanted skills intersect
         their skills; never their own or their team's, nor those they already
-        offered help on."""
+        offered help on (see :meth:`_matching_open_requests_domain`)."""
+        return self.search(
+            self._matching_open_requests_domain(partner),
+            limit=limit,
+            order="deadline, id desc",
+        )
+
+    @api.model
+    def _matching_open_requests_domain(self, partner):
+        """The domain of :meth:`_search_matching_open_requests` (to search
+        as the caller: the record rules of the requests apply)."""
         partner = partner.sudo()
         skill_ids = (
             self.env["incubator.partner.skill"]
@@ -766,11 +776,21 @@ class IncubatorHelpRequest(models.Model):
             .search_fetch([("partner_id", "=", partner.id)], ["skill_id"])
             .skill_id.ids
         )
-        team = partner | partner.incubator_project_ids.entrepreneur_ids
+        projects = partner.incubator_project_ids
+        # the caller's team: the (active) entrepreneurs of their (active)
+        # projects, as a subquery rather than read (two queries less)
+        team = (
+            self.env["res.partner"]
+            .sudo()
+            ._search([("incubator_project_ids", "in", projects.ids)])
+        )
         domain = [
             ("state", "=", "open"),
-            ("requester_id", "not in", team.ids),
-            ("requester_project_id", "not in", partner.incubator_project_ids.ids),
+            ("requester_id", "!=", partner.id),
+            "|",
+            ("requester_id", "=", False),
+            ("requester_id", "not in", team),
+            ("requester_project_id", "not in", projects.ids),
             ("offer_ids", "not any", [("helper_id", "=", partner.id)]),
             "|",
             ("addressed_to_id", "=", partner.id),
@@ -778,7 +798,7 @@ class IncubatorHelpRequest(models.Model):
             ("addressed_to_id", "=", False),
             ("skill_ids", "in", skill_ids),
         ]
-        return self.search(domain, limit=limit, order="deadline, id desc")
+        return domain
 
     @api.model
     def _incubator_matching_open_requests_by_partner(self, partners):

@@ -14,10 +14,12 @@ from .common_webinar import UPCOMING_START, WebsiteWebinarCommon
 # would break them. Odoo's own /event listing runs 39 and an event page 25
 # (test_event_full); ours must stay at or below those. Issue 12 (pages read
 # as the visitor, names through related fields): 19, 19, 16, 21 before.
+# Issue 15 (a webinar page reads its themes and skills with their names, one
+# query each, and formats its dates without reading res.lang): 14, 19 before.
 WEBINARS_QUERIES = 16
 WEBINARS_QUERIES_FILTERED = 16
-WEBINAR_PAGE_QUERIES = 14
-WEBINAR_PAGE_QUERIES_PORTAL = 19
+WEBINAR_PAGE_QUERIES = 12
+WEBINAR_PAGE_QUERIES_PORTAL = 16
 ODOO_EVENTS_QUERIES = 39
 ODOO_EVENT_PAGE_QUERIES = 25
 # A registration (the POST of the form and its confirmation page), identical
@@ -28,6 +30,11 @@ ODOO_EVENT_PAGE_QUERIES = 25
 REGISTER_QUERIES_VISITOR = 52
 REGISTER_QUERIES_MEMBER = 51
 ODOO_REGISTER_QUERIES = 59
+# issue 15: /my/webinars (a page of 80 registrations, the lines formatted once
+# for the page) and the portal home's six counters of the module (one query
+# for all of them, the help requests a member may answer included)
+MY_WEBINARS_QUERIES = 11
+PORTAL_COUNTERS_QUERIES = 6
 
 
 @tagged("post_install", "-at_install")
@@ -988,3 +995,59 @@ class TestWebsiteWebinarRegisterQueries(WebsiteWebinarCommon):
             return self._post(self._register_url(self.webinar))
 
         self._check_register_queries(register, REGISTER_QUERIES_MEMBER, login=login)
+
+    @warmup
+    def test_queries_my_webinars(self):
+        """/my/webinars (every registration of the member, a page of 80 like
+        Odoo's portal lists) and the portal home counters: the same queries
+        with 10 and with 100 registrations."""
+        self._login(self.user_portal_a)
+        self.webinars = self.env["incubator.webinar"]
+        Registration = self.env["incubator.webinar.registration"]
+        counters = [
+            "incubator_contribution_count",
+            "incubator_contribution_to_confirm_count",
+            "incubator_help_request_count",
+            "incubator_webinar_count",
+            "incubator_volunteer_count",
+            "incubator_coaching_count",
+        ]
+        page_counts, counter_counts = [], []
+        for count in (10, 100):
+            self._add_webinars(count - len(self.webinars))
+            registered = Registration.search(
+                [("partner_id", "=", self.partner_a.id)]
+            ).webinar_id
+            Registration.create(
+                [
+                    {"webinar_id": webinar.id, "partner_id": self.partner_a.id}
+                    for webinar in self.webinars - registered
+                ]
+            )
+            self.env.flush_all()
+            self.url_open("/my/webinars?filterby=all")  # warm the worker
+            with (
+                self.subTest(registrations=count),
+                self.assertQueryCount(MY_WEBINARS_QUERIES),
+            ):
+                before = self.cr.sql_log_count
+                response = self.url_open("/my/webinars?filterby=all")
+                page_counts.append(self.cr.sql_log_count - before)
+            self.assertEqual(response.status_code, 200)
+            self.assertEqual(
+                response.text.count('class="o_incubator_my_webinar"'), min(count, 80)
+            )
+            self.make_jsonrpc_request("/my/counters", {"counters": counters})
+            with (
+                self.subTest(registrations=count, page="counters"),
+                self.assertQueryCount(PORTAL_COUNTERS_QUERIES),
+            ):
+                before = self.cr.sql_log_count
+                values = self.make_jsonrpc_request(
+                    "/my/counters", {"counters": counters}
+                )
+                counter_counts.append(self.cr.sql_log_count - before)
+            self.assertEqual(values["incubator_webinar_count"], count // 2)
+        if self.warm:
+            self.assertEqual(len(set(page_counts)), 1, f"queries: {page_counts}")
+            self.assertEqual(len(set(counter_counts)), 1, f"queries: {counter_counts}")
