@@ -899,6 +899,62 @@ class TestWebsiteWebinarQueries(WebsiteWebinarCommon):
             WEBINAR_PAGE_QUERIES_PORTAL,
         )
 
+    @warmup
+    def test_queries_my_webinars(self):
+        """/my/webinars (every registration of the member, a page of 80 like
+        Odoo's portal lists) and the portal home counters: the same queries
+        with 10 and with 100 registrations."""
+        self._login(self.user_portal_a)
+        self.webinars = self.env["incubator.webinar"]
+        Registration = self.env["incubator.webinar.registration"]
+        counters = [
+            "incubator_contribution_count",
+            "incubator_contribution_to_confirm_count",
+            "incubator_help_request_count",
+            "incubator_webinar_count",
+            "incubator_volunteer_count",
+            "incubator_coaching_count",
+        ]
+        page_counts, counter_counts = [], []
+        for count in (10, 100):
+            self._add_webinars(count - len(self.webinars))
+            registered = Registration.search(
+                [("partner_id", "=", self.partner_a.id)]
+            ).webinar_id
+            Registration.create(
+                [
+                    {"webinar_id": webinar.id, "partner_id": self.partner_a.id}
+                    for webinar in self.webinars - registered
+                ]
+            )
+            self.env.flush_all()
+            self.url_open("/my/webinars?filterby=all")  # warm the worker
+            with (
+                self.subTest(registrations=count),
+                self.assertQueryCount(MY_WEBINARS_QUERIES),
+            ):
+                before = self.cr.sql_log_count
+                response = self.url_open("/my/webinars?filterby=all")
+                page_counts.append(self.cr.sql_log_count - before)
+            self.assertEqual(response.status_code, 200)
+            self.assertEqual(
+                response.text.count('class="o_incubator_my_webinar"'), min(count, 80)
+            )
+            self.make_jsonrpc_request("/my/counters", {"counters": counters})
+            with (
+                self.subTest(registrations=count, page="counters"),
+                self.assertQueryCount(PORTAL_COUNTERS_QUERIES),
+            ):
+                before = self.cr.sql_log_count
+                values = self.make_jsonrpc_request(
+                    "/my/counters", {"counters": counters}
+                )
+                counter_counts.append(self.cr.sql_log_count - before)
+            self.assertEqual(values["incubator_webinar_count"], count // 2)
+        if self.warm:
+            self.assertEqual(len(set(page_counts)), 1, f"queries: {page_counts}")
+            self.assertEqual(len(set(counter_counts)), 1, f"queries: {counter_counts}")
+
 
 @tagged("post_install", "-at_install")
 class TestWebsiteWebinarRegisterQueries(WebsiteWebinarCommon):
@@ -995,59 +1051,3 @@ class TestWebsiteWebinarRegisterQueries(WebsiteWebinarCommon):
             return self._post(self._register_url(self.webinar))
 
         self._check_register_queries(register, REGISTER_QUERIES_MEMBER, login=login)
-
-    @warmup
-    def test_queries_my_webinars(self):
-        """/my/webinars (every registration of the member, a page of 80 like
-        Odoo's portal lists) and the portal home counters: the same queries
-        with 10 and with 100 registrations."""
-        self._login(self.user_portal_a)
-        self.webinars = self.env["incubator.webinar"]
-        Registration = self.env["incubator.webinar.registration"]
-        counters = [
-            "incubator_contribution_count",
-            "incubator_contribution_to_confirm_count",
-            "incubator_help_request_count",
-            "incubator_webinar_count",
-            "incubator_volunteer_count",
-            "incubator_coaching_count",
-        ]
-        page_counts, counter_counts = [], []
-        for count in (10, 100):
-            self._add_webinars(count - len(self.webinars))
-            registered = Registration.search(
-                [("partner_id", "=", self.partner_a.id)]
-            ).webinar_id
-            Registration.create(
-                [
-                    {"webinar_id": webinar.id, "partner_id": self.partner_a.id}
-                    for webinar in self.webinars - registered
-                ]
-            )
-            self.env.flush_all()
-            self.url_open("/my/webinars?filterby=all")  # warm the worker
-            with (
-                self.subTest(registrations=count),
-                self.assertQueryCount(MY_WEBINARS_QUERIES),
-            ):
-                before = self.cr.sql_log_count
-                response = self.url_open("/my/webinars?filterby=all")
-                page_counts.append(self.cr.sql_log_count - before)
-            self.assertEqual(response.status_code, 200)
-            self.assertEqual(
-                response.text.count('class="o_incubator_my_webinar"'), min(count, 80)
-            )
-            self.make_jsonrpc_request("/my/counters", {"counters": counters})
-            with (
-                self.subTest(registrations=count, page="counters"),
-                self.assertQueryCount(PORTAL_COUNTERS_QUERIES),
-            ):
-                before = self.cr.sql_log_count
-                values = self.make_jsonrpc_request(
-                    "/my/counters", {"counters": counters}
-                )
-                counter_counts.append(self.cr.sql_log_count - before)
-            self.assertEqual(values["incubator_webinar_count"], count // 2)
-        if self.warm:
-            self.assertEqual(len(set(page_counts)), 1, f"queries: {page_counts}")
-            self.assertEqual(len(set(counter_counts)), 1, f"queries: {counter_counts}")
