@@ -5,6 +5,8 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, sql
 
+from .incubator_coaching_engagement import COACHING_KINDS
+
 # a gift of the time ledger lasts at most this (incubator.contribution CHECK)
 GIFT_MAX_HOURS = 24
 # changes of a gifted timesheet its gift follows while it waits for confirmation
@@ -44,6 +46,21 @@ class AccountAnalyticLine(models.Model):
         string="Incubator Project",
         store=True,
         index="btree_not_null",
+    )
+    incubator_coach_partner_id = fields.Many2one(
+        related="employee_id.work_contact_id",
+        string="Coach",
+        store=True,
+        groups="base.group_user",
+    )
+    incubator_coaching_kind = fields.Selection(
+        COACHING_KINDS,
+        string="Kind of Coaching",
+        compute="_compute_incubator_coaching_kind",
+        store=True,
+        readonly=True,
+        groups="base.group_user",
+        help="The kind of the coaching engagement of the task.",
     )
     incubator_billing_status = fields.Selection(
         COACHING_BILLING_STATUSES,
@@ -87,6 +104,11 @@ class AccountAnalyticLine(models.Model):
         ),
     ]
 
+    @api.depends("task_id.incubator_engagement_ids.kind")
+    def _compute_incubator_coaching_kind(self):
+        for line in self:
+            line.incubator_coaching_kind = line.task_id.incubator_engagement_ids[:1].kind
+
     @api.depends(
         "project_id.incubator_project_id",
         "so_line.invoice_status",
@@ -128,6 +150,8 @@ class AccountAnalyticLine(models.Model):
         for fname, column_type in (
             ("incubator_project_id", "int4"),
             ("incubator_billing_status", "varchar"),
+            ("incubator_coach_partner_id", "int4"),
+            ("incubator_coaching_kind", "varchar"),
         ):
             if not sql.column_exists(cr, self._table, fname):
                 sql.create_column(cr, self._table, fname, column_type)
@@ -181,10 +205,31 @@ class AccountAnalyticLine(models.Model):
                 types=INVOICED_WITH_ITEM_TYPES,
             )
         )
+        # the coach (related) of every timesheet, the kind of coaching of
+        # those of a coaching engagement's task
+        cr.execute(
+            """
+            UPDATE account_analytic_line line
+               SET incubator_coach_partner_id = employee.work_contact_id
+              FROM hr_employee employee
+             WHERE employee.id = line.employee_id
+               AND employee.work_contact_id IS NOT NULL
+            """
+        )
+        if sql.table_exists(cr, "incubator_coaching_engagement"):
+            cr.execute(
+                """
+                UPDATE account_analytic_line line
+                   SET incubator_coaching_kind = engagement.kind
+                  FROM incubator_coaching_engagement engagement
+                 WHERE engagement.task_id = line.task_id
+                """
+            )
         # the planner's statistics of the new columns, for the analysis
         cr.execute(
-            "ANALYZE account_analytic_line "
-            "(incubator_project_id, incubator_billing_status)"
+            "ANALYZE account_analytic_line (incubator_project_id, "
+            "incubator_billing_status, incubator_coach_partner_id, "
+            "incubator_coaching_kind)"
         )
 
     def init(self):
@@ -196,7 +241,7 @@ class AccountAnalyticLine(models.Model):
             "account_analytic_line_incubator_coaching_date_index",
             self._table,
             ["date DESC", "id DESC"],
-            where="incubator_billing_status IS NOT NULL",
+            where="incubator_billing_status != 'gifted'",
         )
 
     @api.constrains("incubator_gifted", "so_line", "timesheet_invoice_id")

@@ -139,27 +139,23 @@ class IncubatorContribution(models.Model):
 
     def init(self):
         super().init()
-        # the gifts of the coaching hours analysis: newest first in the order
-        # of its rows (their id is the negative id of the gift), and by project
+        # the gifts of the coaching hours analysis, of each kind of row: newest
+        # first in the order of its rows (their id is the negative id of the
+        # gift), and by project
         cr = self.env.cr
-        tools.create_index(
-            cr,
-            "incubator_contribution_coaching_gift_date_index",
-            self._table,
-            ["date DESC", "(-id) DESC"],
-            where="coaching_gift_source IS NOT NULL",
-        )
-        tools.create_index(
-            cr,
-            "incubator_contribution_coaching_gift_project_index",
-            self._table,
-            ["receiver_project_id"],
-            where="coaching_gift_source IS NOT NULL",
-        )
-        tools.create_index(
-            cr,
-            "incubator_contribution_coaching_gift_row_index",
-            self._table,
-            ["(-id)"],
-            where="coaching_gift_source IS NOT NULL",
-        )
+        for source in ("timesheet", "ledger"):
+            where = f"coaching_gift_source = '{source}'"
+            tools.create_index(
+                cr,
+                f"incubator_contribution_coaching_{source}_date_index",
+                self._table,
+                ["date DESC", "(-id) DESC"],
+                where=where,
+            )
+            tools.create_index(
+                cr,
+                f"incubator_contribution_coaching_{source}_project_index",
+                self._table,
+                ["receiver_project_id"],
+                where=where,
+            )

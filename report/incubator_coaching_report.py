@@ -66,6 +66,8 @@ class IncubatorCoachingReport(models.Model):
             "incubator_contribution_id",
             "incubator_project_id",
             "incubator_billing_status",
+            "incubator_coach_partner_id",
+            "incubator_coaching_kind",
             "company_id",
         ],
         "project.project": ["incubator_project_id"],
@@ -154,7 +156,9 @@ class IncubatorCoachingReport(models.Model):
         """Columns of the timesheet rows. A timesheet row has the id of its
         timesheet, a gift row the negative id of its gift (as Odoo's sale
         report does for the point of sale): reading rows by id reaches the
-        indexes of the tables."""
+        indexes of the tables. What a timesheet row shows of another table is
+        a subquery on a unique key, computed for the rows a query returns
+        only (see _query)."""
         return SQL(
             """
                    line.id AS id,
@@ -162,11 +166,15 @@ class IncubatorCoachingReport(models.Model):
                    line.incubator_billing_status::varchar AS billing_status,
                    line.date,
                    line.incubator_project_id,
-                   incubator.organisation_id,
-                   engagement.id AS engagement_id,
-                   engagement.kind,
-                   employee.work_contact_id AS coach_partner_id,
-                   coach_partner.name::varchar AS coach_name,
+                   (SELECT incubator.organisation_id
+                      FROM incubator_project incubator
+                     WHERE incubator.id = line.incubator_project_id
+                   ) AS organisation_id,
+                   line.incubator_coach_partner_id AS coach_partner_id,
+                   (SELECT coach_partner.name
+                      FROM res_partner coach_partner
+                     WHERE coach_partner.id = line.incubator_coach_partner_id
+                   )::varchar AS coach_name,
                    line.incubator_contribution_id AS contribution_id,
                    line.order_id AS sale_order_id,
                    line.so_line AS sale_line_id,
@@ -185,26 +193,19 @@ class IncubatorCoachingReport(models.Model):
                    line.employee_id,
                    line.user_id AS coach_user_id,
                    line.id AS timesheet_id,
-                   line.name::varchar AS name
+                   line.name::varchar AS name,
+                   (SELECT engagement.id
+                      FROM incubator_coaching_engagement engagement
+                     WHERE engagement.task_id = line.task_id
+                   ) AS engagement_id,
+                   line.incubator_coaching_kind::varchar AS kind
             """
         )
 
     def _from_timesheet(self):
-        """The timesheets of the coaching projects: their project and status
-        are stored on them (account.analytic.line), every join below is on a
-        unique key, so that PostgreSQL drops those a query does not read."""
-        return SQL(
-            """
-                   account_analytic_line line
-              LEFT JOIN incubator_project incubator
-                ON incubator.id = line.incubator_project_id
-              LEFT JOIN incubator_coaching_engagement engagement
-                ON engagement.task_id = line.task_id
-              LEFT JOIN hr_employee employee ON employee.id = line.employee_id
-              LEFT JOIN res_partner coach_partner
-                ON coach_partner.id = employee.work_contact_id
-            """
-        )
+        """The timesheets of the coaching projects: their project, status,
+        coach and kind of coaching are stored on them (account.analytic.line)."""
+        return SQL("account_analytic_line line")
 
     def _where_timesheet(self):
         """A gifted session counts once: as its gift, when the gift counts
@@ -220,11 +221,15 @@ class IncubatorCoachingReport(models.Model):
                    'gifted'::varchar AS billing_status,
                    gift.date,
                    gift.receiver_project_id AS incubator_project_id,
-                   incubator.organisation_id,
-                   engagement.id AS engagement_id,
-                   engagement.kind,
+                   (SELECT incubator.organisation_id
+                      FROM incubator_project incubator
+                     WHERE incubator.id = gift.receiver_project_id
+                   ) AS organisation_id,
                    gift.giver_id AS coach_partner_id,
-                   coach_partner.name::varchar AS coach_name,
+                   (SELECT coach_partner.name
+                      FROM res_partner coach_partner
+                     WHERE coach_partner.id = gift.giver_id
+                   )::varchar AS coach_name,
                    gift.id AS contribution_id,
                    NULL::integer AS sale_order_id,
                    NULL::integer AS sale_line_id,
@@ -239,38 +244,48 @@ class IncubatorCoachingReport(models.Model):
         )
 
     def _where_gift(self):
-        """The gifts that count, received by a project, of the kinds the
-        analysis shows (stored on the gift: coaching_gift_source)."""
-        return SQL("gift.coaching_gift_source IS NOT NULL")
+        """The conditions both kinds of gift rows share, for a module to
+        extend. Which gifts are rows (they count, received by a project, of a
+        gifted timesheet, logged on an engagement or of the kind peer
+        coaching) is stored on the gift: coaching_gift_source, tested by each
+        kind of row alone (the planner's estimate of its rows)."""
+        return SQL("TRUE")
 
     def _select_gifted_timesheet(self):
-        """Columns of the gifts of the gifted sessions (timesheets)."""
+        """Columns of the gifts of the gifted sessions (timesheets): what they
+        show of their timesheet (one per gift) is read by its unique key."""
         return SQL(
             """%s,
-                   line.project_id AS project_id,
-                   line.task_id AS task_id,
-                   line.employee_id AS employee_id,
-                   line.user_id AS coach_user_id,
-                   line.id AS timesheet_id,
-                   COALESCE(gift.description, line.name)::varchar AS name
+                   (SELECT line.project_id FROM account_analytic_line line
+                     WHERE line.incubator_contribution_id = gift.id) AS project_id,
+                   (SELECT line.task_id FROM account_analytic_line line
+                     WHERE line.incubator_contribution_id = gift.id) AS task_id,
+                   (SELECT line.employee_id FROM account_analytic_line line
+                     WHERE line.incubator_contribution_id = gift.id) AS employee_id,
+                   (SELECT line.user_id FROM account_analytic_line line
+                     WHERE line.incubator_contribution_id = gift.id) AS coach_user_id,
+                   (SELECT line.id FROM account_analytic_line line
+                     WHERE line.incubator_contribution_id = gift.id) AS timesheet_id,
+                   COALESCE(gift.description, (
+                       SELECT line.name FROM account_analytic_line line
+                        WHERE line.incubator_contribution_id = gift.id
+                   ))::varchar AS name,
+                   (SELECT engagement.id
+                      FROM account_analytic_line line
+                      JOIN incubator_coaching_engagement engagement
+                        ON engagement.task_id = line.task_id
+                     WHERE line.incubator_contribution_id = gift.id
+                   ) AS engagement_id,
+                   (SELECT line.incubator_coaching_kind
+                      FROM account_analytic_line line
+                     WHERE line.incubator_contribution_id = gift.id
+                   )::varchar AS kind
             """,
             self._select_gift(),
         )
 
     def _from_gifted_timesheet(self):
-        return SQL(
-            """
-                   incubator_contribution gift
-              JOIN account_analytic_line line
-                ON line.incubator_contribution_id = gift.id
-              LEFT JOIN incubator_project incubator
-                ON incubator.id = gift.receiver_project_id
-              LEFT JOIN res_partner coach_partner
-                ON coach_partner.id = gift.giver_id
-              LEFT JOIN incubator_coaching_engagement engagement
-                ON engagement.task_id = line.task_id
-            """
-        )
+        return SQL("incubator_contribution gift")
 
     def _where_gifted_timesheet(self):
         return SQL(
@@ -283,48 +298,43 @@ class IncubatorCoachingReport(models.Model):
 
     def _select_gift_without_timesheet(self):
         """Columns of the gifts logged on an engagement, and of the peer
-        coaching received by a project, without timesheet."""
+        coaching received by a project, without timesheet: the coaching
+        project of the project, the first active internal user of the giver,
+        the engagement the gift is logged on (one at most)."""
         return SQL(
             """%s,
-                   coaching.id AS project_id,
+                   (SELECT coaching.id
+                      FROM project_project coaching
+                     WHERE coaching.incubator_project_id = gift.receiver_project_id
+                   ) AS project_id,
                    NULL::integer AS task_id,
                    NULL::integer AS employee_id,
-                   coach_user.id AS coach_user_id,
+                   (SELECT MIN(coach.id)
+                      FROM res_users coach
+                     WHERE coach.partner_id = gift.giver_id
+                       AND coach.active
+                       AND NOT coach.share
+                   ) AS coach_user_id,
                    NULL::integer AS timesheet_id,
-                   gift.description::varchar AS name
+                   gift.description::varchar AS name,
+                   (SELECT MIN(logged.engagement_id)
+                      FROM incubator_coaching_engagement_gift_rel logged
+                     WHERE logged.contribution_id = gift.id
+                   ) AS engagement_id,
+                   (SELECT engagement.kind
+                      FROM incubator_coaching_engagement_gift_rel logged
+                      JOIN incubator_coaching_engagement engagement
+                        ON engagement.id = logged.engagement_id
+                     WHERE logged.contribution_id = gift.id
+                     ORDER BY engagement.id
+                     LIMIT 1
+                   )::varchar AS kind
             """,
             self._select_gift(),
         )
 
     def _from_gift_without_timesheet(self):
-        """Joins on unique keys only (a gift is logged on one engagement; the
-        first active internal user of its giver), so that PostgreSQL drops
-        those a query does not read."""
-        return SQL(
-            """
-                   incubator_contribution gift
-              LEFT JOIN incubator_project incubator
-                ON incubator.id = gift.receiver_project_id
-              LEFT JOIN res_partner coach_partner
-                ON coach_partner.id = gift.giver_id
-              LEFT JOIN (
-                    SELECT logged_rel.contribution_id,
-                           MIN(logged_rel.engagement_id) AS engagement_id
-                      FROM incubator_coaching_engagement_gift_rel logged_rel
-                     GROUP BY logged_rel.contribution_id
-              ) logged ON logged.contribution_id = gift.id
-              LEFT JOIN incubator_coaching_engagement engagement
-                ON engagement.id = logged.engagement_id
-              LEFT JOIN (
-                    SELECT coach.partner_id, MIN(coach.id) AS id
-                      FROM res_users coach
-                     WHERE coach.active AND NOT coach.share
-                     GROUP BY coach.partner_id
-              ) coach_user ON coach_user.partner_id = gift.giver_id
-              LEFT JOIN project_project coaching
-                ON coaching.incubator_project_id = gift.receiver_project_id
-            """
-        )
+        return SQL("incubator_contribution gift")
 
     def _where_gift_without_timesheet(self):
         return SQL(
@@ -336,11 +346,17 @@ class IncubatorCoachingReport(models.Model):
         )
 
     def _query(self):
-        """The rows of the view. A plain UNION ALL (no WITH at the top):
-        PostgreSQL pulls the branches up, so that a filter (project, id) or an
-        ORDER BY ... LIMIT of the ORM reaches the indexes of each branch."""
-        return SQL(" UNION ALL ").join(
-            SQL("SELECT %s FROM %s WHERE %s", select, from_, where)
+        """The rows of the view: a UNION ALL of SELECTs of one table each,
+        without join (what a row shows of another table is a subquery on a
+        unique key) nor WHERE (each SELECT tells whether its row is in the
+        view, in_report, which the view tests): PostgreSQL then pulls every
+        SELECT up into the query of the ORM (it does not when a SELECT has a
+        join or a WHERE), so that a filter (project, id) or the ORDER BY date,
+        id ... LIMIT of a list reaches the indexes of each table, a column no
+        query reads is never computed, and a subquery runs for the rows a
+        query returns only."""
+        union = SQL(" UNION ALL ").join(
+            SQL("SELECT %s, (%s) AS in_report FROM %s", select, where, from_)
             for select, from_, where in (
                 (
                     self._select_timesheet(),
@@ -359,6 +375,7 @@ class IncubatorCoachingReport(models.Model):
                 ),
             )
         )
+        return SQL("SELECT * FROM (%s) report WHERE report.in_report", union)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
