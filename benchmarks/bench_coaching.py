@@ -25,6 +25,11 @@ MEASURES = [
     "non_billable_hours:sum",
     "gifted_hours:sum",
 ]
+# The rows of Odoo's timesheets the pivot beside ours reads (the timesheets of
+# a project) and ours of the same projects: the coaching hours of the coaching
+# projects (timesheets and gifts received by their projects), 202,000 lines in
+# 5,000 groups of project x month beside Odoo's 200,002 in 5,001 (README).
+COACHING_PROJECTS = [("project_id", "!=", False)]
 
 
 def benchmarks(env):
@@ -65,9 +70,12 @@ def benchmarks(env):
             ),
         ),
         "pivot": (
-            "coaching hours pivot: project x month, 4 measures",
+            "coaching hours pivot, coaching projects: project x month",
             lambda: Report.web_read_group(
-                [], MEASURES, ["incubator_project_id", "date:month"], lazy=False
+                COACHING_PROJECTS,
+                MEASURES,
+                ["incubator_project_id", "date:month"],
+                lazy=False,
             ),
         ),
         "graph": (
@@ -77,9 +85,9 @@ def benchmarks(env):
             ),
         ),
         "by_coach": (
-            "coaching hours by coach and kind",
+            "coaching hours of the coaching projects by coach and kind",
             lambda: Report.web_read_group(
-                [], MEASURES, ["coach_partner_id", "kind"], lazy=False
+                COACHING_PROJECTS, MEASURES, ["coach_partner_id", "kind"], lazy=False
             ),
         ),
         "list": (

@@ -107,7 +107,9 @@ class AccountAnalyticLine(models.Model):
     @api.depends("task_id.incubator_engagement_ids.kind")
     def _compute_incubator_coaching_kind(self):
         for line in self:
-            line.incubator_coaching_kind = line.task_id.incubator_engagement_ids[:1].kind
+            line.incubator_coaching_kind = line.task_id.incubator_engagement_ids[
+                :1
+            ].kind
 
     @api.depends(
         "project_id.incubator_project_id",
@@ -162,7 +164,10 @@ class AccountAnalyticLine(models.Model):
         return super()._auto_init()
 
     def _incubator_fill_coaching_columns(self):
-        """The rules of _compute_incubator_billing_status, in SQL."""
+        """The stored coaching figures of all timesheets, in SQL: the rules of
+        their computes (the project and status of the timesheets of coaching
+        projects, the coach of every timesheet, the kind of coaching of those
+        of an engagement's task)."""
         cr = self.env.cr
         gifted = SQL("FALSE")
         if sql.column_exists(
@@ -233,9 +238,9 @@ class AccountAnalyticLine(models.Model):
         )
 
     def init(self):
-        super().init()
+        res = super().init()
         # the coaching hours analysis: its timesheets newest first (the first
-        # page of its list), and those of some projects (smart buttons)
+        # page of its list)
         tools.create_index(
             self.env.cr,
             "account_analytic_line_incubator_coaching_date_index",
@@ -243,6 +248,22 @@ class AccountAnalyticLine(models.Model):
             ["date DESC", "id DESC"],
             where="incubator_billing_status != 'gifted'",
         )
+        # and its figures by project, month and status (smart buttons, pivot,
+        # graph) read from the index alone
+        tools.create_index(
+            self.env.cr,
+            "account_analytic_line_incubator_coaching_figures_index",
+            self._table,
+            [
+                "incubator_project_id",
+                "date",
+                "incubator_billing_status",
+                "unit_amount",
+                "company_id",
+            ],
+            where="incubator_billing_status != 'gifted'",
+        )
+        return res
 
     @api.constrains("incubator_gifted", "so_line", "timesheet_invoice_id")
     def _check_incubator_gifted_not_billed(self):

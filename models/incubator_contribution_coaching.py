@@ -118,27 +118,33 @@ class IncubatorContribution(models.Model):
             ) and sql.column_exists(
                 cr, "account_analytic_line", "incubator_contribution_id"
             ):
-                cr.execute(
-                    SQL(
-                        """
-                        UPDATE incubator_contribution target
-                           SET coaching_gift_source = gift.source
-                          FROM (SELECT candidate.id, %s AS source
-                                  FROM incubator_contribution candidate
-                                 WHERE candidate.receiver_project_id IS NOT NULL
-                                   AND candidate.state = 'confirmed'
-                               ) gift
-                         WHERE target.id = gift.id AND gift.source IS NOT NULL
-                        """,
-                        self._sql_coaching_gift_source("candidate"),
-                    )
-                )
-                # the planner's statistics of the new column, for the analysis
-                cr.execute("ANALYZE incubator_contribution (coaching_gift_source)")
+                self._coaching_fill_gift_source()
         return super()._auto_init()
 
+    def _coaching_fill_gift_source(self):
+        """coaching_gift_source of all entries, in SQL (the rules of its
+        compute)."""
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+                UPDATE incubator_contribution target
+                   SET coaching_gift_source = gift.source
+                  FROM (SELECT candidate.id, %s AS source
+                          FROM incubator_contribution candidate
+                         WHERE candidate.receiver_project_id IS NOT NULL
+                           AND candidate.state = 'confirmed'
+                       ) gift
+                 WHERE target.id = gift.id AND gift.source IS NOT NULL
+                """,
+                self._sql_coaching_gift_source("candidate"),
+            )
+        )
+        # the planner's statistics of the new column, for the analysis
+        cr.execute("ANALYZE incubator_contribution (coaching_gift_source)")
+
     def init(self):
-        super().init()
+        res = super().init()
         # the gifts of the coaching hours analysis, of each kind of row: newest
         # first in the order of its rows (their id is the negative id of the
         # gift), and by project
@@ -159,3 +165,4 @@ class IncubatorContribution(models.Model):
                 ["receiver_project_id"],
                 where=where,
             )
+        return res
