@@ -111,7 +111,7 @@ class TestCoachingReportStored(IncubatorCoachingCommon):
         self._assert_current()
 
         # un-gifted, then billed as any timesheet
-        gifted.with_user(self.user_staff).incubator_gifted = False
+        gifted.with_user(self.user_coach).incubator_gifted = False
         self.assertFalse(gifted.incubator_contribution_id)
         self.assertIn(self._status(gifted), ("to_invoice", "non_billable"))
         self._assert_current()
