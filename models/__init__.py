@@ -22,7 +22,6 @@ from . import incubator_webinar_registration
 from . import calendar_event
 from . import calendar_attendee
 from . import project_project
-from . import project_task
 from . import account_analytic_line
 from . import incubator_coaching_engagement
 from . import incubator_contribution_coaching

@@ -104,12 +104,23 @@ class AccountAnalyticLine(models.Model):
         ),
     ]
 
-    @api.depends("task_id.incubator_engagement_ids.kind")
+    @api.depends("task_id")
     def _compute_incubator_coaching_kind(self):
+        """The kind of the engagement of the task; an engagement's changes
+        recompute it (incubator.coaching.engagement, _timesheets_follow)."""
+        kinds = {}
+        if self.task_id.ids:
+            # sudo: the coach logging time may not read the engagement
+            engagements = (
+                self.env["incubator.coaching.engagement"]
+                .sudo()
+                .search([("task_id", "in", self.task_id.ids)])
+            )
+            kinds = {
+                engagement.task_id.id: engagement.kind for engagement in engagements
+            }
         for line in self:
-            line.incubator_coaching_kind = line.task_id.incubator_engagement_ids[
-                :1
-            ].kind
+            line.incubator_coaching_kind = kinds.get(line.task_id.id, False)
 
     @api.depends(
         "project_id.incubator_project_id",
@@ -294,6 +305,7 @@ class AccountAnalyticLine(models.Model):
 
     def write(self, vals):
         self._incubator_check_protected(vals)
+        self._incubator_check_not_billed(vals)
         to_gift = to_ungift = self.browse()
         if "incubator_gifted" in vals:
             if vals["incubator_gifted"]:
@@ -336,6 +348,23 @@ class AccountAnalyticLine(models.Model):
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
+
+    def _incubator_check_not_billed(self, vals):
+        """A gifted session is refused a sales order item or an invoice before
+        anything is written (the database's CHECK would refuse it too, less
+        clearly, when something flushes it first)."""
+        if "incubator_gifted" in vals or not (
+            vals.get("so_line") or vals.get("timesheet_invoice_id")
+        ):
+            return
+        for line in self.filtered("incubator_gifted"):
+            raise ValidationError(
+                self.env._(
+                    "The timesheet %(name)s is a gifted coaching session: it "
+                    "cannot be billed. Untick Gifted first.",
+                    name=line.name,
+                )
+            )
 
     @api.model
     def _incubator_check_protected(self, vals):
