@@ -259,8 +259,8 @@ class AccountAnalyticLine(models.Model):
             ["date DESC", "id DESC"],
             where="incubator_billing_status != 'gifted'",
         )
-        # and its figures by project, month and status (smart buttons, pivot,
-        # graph) read from the index alone
+        # and its figures by project, month, status, coach and kind (smart
+        # buttons, pivot, graph) read from the index alone
         tools.create_index(
             self.env.cr,
             "account_analytic_line_incubator_coaching_figures_index",
@@ -271,6 +271,8 @@ class AccountAnalyticLine(models.Model):
                 "incubator_billing_status",
                 "unit_amount",
                 "company_id",
+                "incubator_coach_partner_id",
+                "incubator_coaching_kind",
             ],
             where="incubator_billing_status != 'gifted'",
         )

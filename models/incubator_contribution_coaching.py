@@ -2,6 +2,8 @@
 from odoo import api, fields, models, tools
 from odoo.tools import SQL, sql
 
+from .incubator_coaching_engagement import COACHING_KINDS
+
 PEER_COACHING = "peer_coaching"
 
 
@@ -42,6 +44,17 @@ class IncubatorContribution(models.Model):
         "without timesheet logged on an engagement or of the kind peer coaching.",
     )
 
+    coaching_kind = fields.Selection(
+        COACHING_KINDS,
+        string="Kind of Coaching",
+        compute="_compute_coaching_kind",
+        store=True,
+        readonly=True,
+        groups="base.group_user",
+        help="The kind of coaching of a gift of the coaching hours analysis: "
+        "that of its gifted timesheet, or of the engagement it is logged on.",
+    )
+
     def _incubator_counts(self):
         """Whether this entry counts in the reports' figures (the rule of
         _sql_where_counted); no entry does not."""
@@ -77,6 +90,22 @@ class IncubatorContribution(models.Model):
                 source = False
             gift.coaching_gift_source = source
 
+    @api.depends(
+        "coaching_gift_source",
+        "incubator_timesheet_ids.incubator_coaching_kind",
+        "incubator_engagement_ids.kind",
+    )
+    def _compute_coaching_kind(self):
+        """_coaching_fill_gift_source applies the same rule in SQL."""
+        for gift in self:
+            if gift.coaching_gift_source == "timesheet":
+                kind = gift.incubator_timesheet_ids[:1].incubator_coaching_kind
+            elif gift.coaching_gift_source == "ledger":
+                kind = gift.incubator_engagement_ids.sorted("id")[:1].kind
+            else:
+                kind = False
+            gift.coaching_kind = kind
+
     @api.model
     def _sql_coaching_gift_source(self, alias):
         """SQL expression: the coaching_gift_source of the entry of table alias
@@ -109,10 +138,13 @@ class IncubatorContribution(models.Model):
         """Filled in one SQL query on upgrade (not entry by entry: there may be
         millions), before Odoo would compute it."""
         cr = self.env.cr
-        if sql.table_exists(cr, self._table) and not sql.column_exists(
-            cr, self._table, "coaching_gift_source"
+        if sql.table_exists(cr, self._table) and not all(
+            sql.column_exists(cr, self._table, column)
+            for column in ("coaching_gift_source", "coaching_kind")
         ):
-            sql.create_column(cr, self._table, "coaching_gift_source", "varchar")
+            for column in ("coaching_gift_source", "coaching_kind"):
+                if not sql.column_exists(cr, self._table, column):
+                    sql.create_column(cr, self._table, column, "varchar")
             if sql.table_exists(
                 cr, "incubator_coaching_engagement_gift_rel"
             ) and sql.column_exists(
@@ -122,8 +154,8 @@ class IncubatorContribution(models.Model):
         return super()._auto_init()
 
     def _coaching_fill_gift_source(self):
-        """coaching_gift_source of all entries, in SQL (the rules of its
-        compute)."""
+        """coaching_gift_source and coaching_kind of all entries, in SQL (the
+        rules of their computes)."""
         cr = self.env.cr
         cr.execute(
             SQL(
@@ -140,8 +172,32 @@ class IncubatorContribution(models.Model):
                 self._sql_coaching_gift_source("candidate"),
             )
         )
-        # the planner's statistics of the new column, for the analysis
-        cr.execute("ANALYZE incubator_contribution (coaching_gift_source)")
+        cr.execute(
+            """
+            UPDATE incubator_contribution gift
+               SET coaching_kind = CASE gift.coaching_gift_source
+                   WHEN 'timesheet' THEN (
+                       SELECT line.incubator_coaching_kind
+                         FROM account_analytic_line line
+                        WHERE line.incubator_contribution_id = gift.id
+                        ORDER BY line.id
+                        LIMIT 1)
+                   ELSE (
+                       SELECT engagement.kind
+                         FROM incubator_coaching_engagement_gift_rel logged
+                         JOIN incubator_coaching_engagement engagement
+                           ON engagement.id = logged.engagement_id
+                        WHERE logged.contribution_id = gift.id
+                        ORDER BY engagement.id
+                        LIMIT 1)
+               END
+             WHERE gift.coaching_gift_source IS NOT NULL
+            """
+        )
+        # the planner's statistics of the new columns, for the analysis
+        cr.execute(
+            "ANALYZE incubator_contribution (coaching_gift_source, coaching_kind)"
+        )
 
     def init(self):
         res = super().init()

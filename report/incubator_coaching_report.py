@@ -35,12 +35,14 @@ class IncubatorCoachingReport(models.Model):
     milestones, manual) are invoiced when their line is.
 
     These rules are stored where the rows come from, kept current by the ORM
-    (stored computed fields): the status of each timesheet of a coaching
-    project and its incubator project (``incubator_billing_status``,
-    ``incubator_project_id`` of account.analytic.line), and which gifts are
-    rows (``coaching_gift_source`` of incubator.contribution). The view is a
-    plain UNION ALL of the three kinds of rows, without a join per row but on
-    unique keys, and reads them through indexes.
+    (stored computed fields): the status, incubator project, coach and kind of
+    coaching of each timesheet of a coaching project
+    (``incubator_billing_status``, ``incubator_project_id``,
+    ``incubator_coach_partner_id``, ``incubator_coaching_kind`` of
+    account.analytic.line), and which gifts are rows and their kind of
+    coaching (``coaching_gift_source``, ``coaching_kind`` of
+    incubator.contribution). The view is a UNION ALL of SELECTs of one table
+    each, which PostgreSQL reads through their indexes (see _query).
     """
 
     _name = "incubator.coaching.report"
@@ -49,8 +51,8 @@ class IncubatorCoachingReport(models.Model):
     _order = "date desc, id desc"
     _rec_name = "name"
     # the view reads the figures of its rows stored on the timesheets and the
-    # gifts (their billing status, their project, which gifts are rows),
-    # kept current by the ORM: flushing them brings them up to date
+    # gifts (their status, project, coach, kind; which gifts are rows), kept
+    # current by the ORM: flushing them brings them up to date
     _depends = {
         "account.analytic.line": [
             "date",
@@ -81,6 +83,7 @@ class IncubatorCoachingReport(models.Model):
             "description",
             "company_id",
             "coaching_gift_source",
+            "coaching_kind",
         ],
         "hr.employee": ["work_contact_id"],
         "res.users": ["partner_id", "share", "active"],
@@ -276,10 +279,7 @@ class IncubatorCoachingReport(models.Model):
                         ON engagement.task_id = line.task_id
                      WHERE line.incubator_contribution_id = gift.id
                    ) AS engagement_id,
-                   (SELECT line.incubator_coaching_kind
-                      FROM account_analytic_line line
-                     WHERE line.incubator_contribution_id = gift.id
-                   )::varchar AS kind
+                   gift.coaching_kind::varchar AS kind
             """,
             self._select_gift(),
         )
@@ -321,14 +321,7 @@ class IncubatorCoachingReport(models.Model):
                       FROM incubator_coaching_engagement_gift_rel logged
                      WHERE logged.contribution_id = gift.id
                    ) AS engagement_id,
-                   (SELECT engagement.kind
-                      FROM incubator_coaching_engagement_gift_rel logged
-                      JOIN incubator_coaching_engagement engagement
-                        ON engagement.id = logged.engagement_id
-                     WHERE logged.contribution_id = gift.id
-                     ORDER BY engagement.id
-                     LIMIT 1
-                   )::varchar AS kind
+                   gift.coaching_kind::varchar AS kind
             """,
             self._select_gift(),
         )

@@ -26,8 +26,10 @@ class TestCoachingReportStored(IncubatorCoachingCommon):
         cr = self.env.cr
         cr.execute(f"SELECT id, {', '.join(LINE_COLUMNS)} FROM account_analytic_line")
         lines = {row[0]: row[1:] for row in cr.fetchall()}
-        cr.execute("SELECT id, coaching_gift_source FROM incubator_contribution")
-        gifts = dict(cr.fetchall())
+        cr.execute(
+            "SELECT id, coaching_gift_source, coaching_kind FROM incubator_contribution"
+        )
+        gifts = {row[0]: row[1:] for row in cr.fetchall()}
         return {"lines": lines, "gifts": gifts}
 
     def _assert_current(self):
@@ -40,7 +42,10 @@ class TestCoachingReportStored(IncubatorCoachingCommon):
                 "UPDATE account_analytic_line SET "
                 + ", ".join(f"{column} = NULL" for column in LINE_COLUMNS)
             )
-            cr.execute("UPDATE incubator_contribution SET coaching_gift_source = NULL")
+            cr.execute(
+                "UPDATE incubator_contribution "
+                "SET coaching_gift_source = NULL, coaching_kind = NULL"
+            )
             self.env["account.analytic.line"]._incubator_fill_coaching_columns()
             self.env["incubator.contribution"]._coaching_fill_gift_source()
             recomputed = self._stored()
@@ -102,6 +107,7 @@ class TestCoachingReportStored(IncubatorCoachingCommon):
         gift.with_user(self.user_staff).action_confirm()
         self.assertEqual(self._status(gifted), "gifted")
         self.assertEqual(self._source(gift), "timesheet")
+        self.assertEqual(gift.coaching_kind, "communication")
         self._assert_current()
 
         reversal = gift.with_user(self.user_manager).action_reverse("Was not a gift")
@@ -137,10 +143,14 @@ class TestCoachingReportStored(IncubatorCoachingCommon):
     def test_engagement_and_coach_follow(self):
         engagement = self._sell_and_start(self._create_engagement())
         line = self._log(engagement, 1.0)
+        gifted = self._log(engagement, 1.0, days_ago=1, incubator_gifted=True)
+        gift = gifted.incubator_contribution_id
+        gift.with_user(self.user_staff).action_confirm()
         engagement.sudo().kind = "team_facilitation"
         self.env.flush_all()
-        line.invalidate_recordset()
+        self.env.invalidate_all()
         self.assertEqual(line.incubator_coaching_kind, "team_facilitation")
+        self.assertEqual(gift.coaching_kind, "team_facilitation")
         self._assert_current()
         partner = self.env["res.partner"].create({"name": "Julie's new contact"})
         self.employee_coach.work_contact_id = partner
