@@ -414,9 +414,14 @@ class IncubatorCoachingReport(models.Model):
     @api.model
     def _read_group_own_order(self, groupby, order):
         """[(position in groupby, descending)] of ``order`` when it orders by
-        group-bys only, of the types ORDERED_GROUP_TYPES; None otherwise."""
+        group-bys only, all of the types ORDERED_GROUP_TYPES; None otherwise
+        (Odoo's SQL orders the groups)."""
         if not order or not groupby:
             return None
+        for spec in groupby:
+            field = self._fields.get(spec.split(":")[0])
+            if not field or field.type not in ORDERED_GROUP_TYPES:
+                return None
         terms = []
         for part in order.split(","):
             match = regex_order.match(part.strip())
