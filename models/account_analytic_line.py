@@ -193,54 +193,63 @@ class AccountAnalyticLine(models.Model):
                    )""",
                 self.env["incubator.contribution"]._sql_where_counted("gift"),
             )
+        engagement_kind = SQL("NULL")
+        engagement_join = SQL()
+        if sql.table_exists(cr, "incubator_coaching_engagement"):
+            engagement_kind = SQL("engagement.kind")
+            engagement_join = SQL(
+                "LEFT JOIN incubator_coaching_engagement engagement"
+                " ON engagement.task_id = line.task_id"
+            )
+        # one pass over the timesheets, each written once
         cr.execute(
             SQL(
                 """
                 UPDATE account_analytic_line target
-                   SET incubator_project_id = project.incubator_project_id,
-                       incubator_billing_status = CASE
-                           WHEN %(gifted)s THEN 'gifted'
-                           WHEN line.so_line IS NULL THEN 'non_billable'
-                           WHEN invoice.state = 'posted'
-                                AND invoice.payment_state
-                                    IS DISTINCT FROM 'reversed' THEN 'invoiced'
-                           WHEN line.timesheet_invoice_type IN %(types)s
-                                AND item.invoice_status IN ('invoiced', 'upselling')
-                                THEN 'invoiced'
-                           ELSE 'to_invoice'
-                       END
-                  FROM account_analytic_line line
-                  JOIN project_project project ON project.id = line.project_id
-                  LEFT JOIN account_move invoice
-                    ON invoice.id = line.timesheet_invoice_id
-                  LEFT JOIN sale_order_line item ON item.id = line.so_line
-                 WHERE target.id = line.id
-                   AND project.incubator_project_id IS NOT NULL
+                   SET incubator_project_id = figures.incubator_project_id,
+                       incubator_billing_status = figures.billing_status,
+                       incubator_coach_partner_id = figures.coach_partner_id,
+                       incubator_coaching_kind = figures.kind
+                  FROM (
+                      SELECT line.id,
+                             project.incubator_project_id,
+                             CASE
+                                 WHEN project.incubator_project_id IS NULL THEN NULL
+                                 WHEN %(gifted)s THEN 'gifted'
+                                 WHEN line.so_line IS NULL THEN 'non_billable'
+                                 WHEN invoice.state = 'posted'
+                                      AND invoice.payment_state
+                                          IS DISTINCT FROM 'reversed'
+                                      THEN 'invoiced'
+                                 WHEN line.timesheet_invoice_type IN %(types)s
+                                      AND item.invoice_status
+                                          IN ('invoiced', 'upselling')
+                                      THEN 'invoiced'
+                                 ELSE 'to_invoice'
+                             END AS billing_status,
+                             employee.work_contact_id AS coach_partner_id,
+                             %(kind)s AS kind
+                        FROM account_analytic_line line
+                        LEFT JOIN project_project project
+                          ON project.id = line.project_id
+                        LEFT JOIN account_move invoice
+                          ON invoice.id = line.timesheet_invoice_id
+                        LEFT JOIN sale_order_line item ON item.id = line.so_line
+                        LEFT JOIN hr_employee employee
+                          ON employee.id = line.employee_id
+                        %(engagement_join)s
+                  ) figures
+                 WHERE target.id = figures.id
+                   AND (figures.incubator_project_id IS NOT NULL
+                        OR figures.coach_partner_id IS NOT NULL
+                        OR figures.kind IS NOT NULL)
                 """,
                 gifted=gifted,
                 types=INVOICED_WITH_ITEM_TYPES,
+                kind=engagement_kind,
+                engagement_join=engagement_join,
             )
         )
-        # the coach (related) of every timesheet, the kind of coaching of
-        # those of a coaching engagement's task
-        cr.execute(
-            """
-            UPDATE account_analytic_line line
-               SET incubator_coach_partner_id = employee.work_contact_id
-              FROM hr_employee employee
-             WHERE employee.id = line.employee_id
-               AND employee.work_contact_id IS NOT NULL
-            """
-        )
-        if sql.table_exists(cr, "incubator_coaching_engagement"):
-            cr.execute(
-                """
-                UPDATE account_analytic_line line
-                   SET incubator_coaching_kind = engagement.kind
-                  FROM incubator_coaching_engagement engagement
-                 WHERE engagement.task_id = line.task_id
-                """
-            )
         # the planner's statistics of the new columns, for the analysis
         cr.execute(
             "ANALYZE account_analytic_line (incubator_project_id, "
