@@ -9,8 +9,9 @@ PEER_COACHING = "peer_coaching"
 
 class IncubatorContribution(models.Model):
     """The gifts of coaching of the coaching hours analysis, stored: which
-    entries are a row of incubator.coaching.report, so that the analysis reads
-    them through an index instead of testing a million entries."""
+    entries are a row of incubator.coaching.report and their kind of
+    coaching, so that the analysis reads them through an index instead of
+    testing a million entries."""
 
     _inherit = "incubator.contribution"
 
