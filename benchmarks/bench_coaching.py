@@ -40,6 +40,18 @@ def benchmarks(env):
         skip_invisible=False,
     )
     project = Project.search([("coaching_project_ids", "!=", False)], limit=1)
+    # The rows of Odoo's timesheets the pivot beside ours reads (the
+    # timesheets of a project), and ours of the same projects: the coaching
+    # hours of the 200 projects with a coaching project (their timesheets and
+    # the gifts they received), 202,000 lines in 5,000 groups of project x
+    # month beside Odoo's 200,002 in 5,001 (README).
+    coaching_projects = [
+        (
+            "incubator_project_id",
+            "in",
+            Project.search([("coaching_project_ids", "!=", False)]).ids,
+        )
+    ]
     engagements = Engagement.search([], limit=80)
     projects = Project.search([("coaching_project_ids", "!=", False)], limit=80)
     Line = env["account.analytic.line"]
@@ -65,9 +77,12 @@ def benchmarks(env):
             ),
         ),
         "pivot": (
-            "coaching hours pivot: project x month, 4 measures",
+            "coaching hours pivot, coaching projects: project x month",
             lambda: Report.web_read_group(
-                [], MEASURES, ["incubator_project_id", "date:month"], lazy=False
+                coaching_projects,
+                MEASURES,
+                ["incubator_project_id", "date:month"],
+                lazy=False,
             ),
         ),
         "graph": (
@@ -77,9 +92,9 @@ def benchmarks(env):
             ),
         ),
         "by_coach": (
-            "coaching hours by coach and kind",
+            "coaching hours of the coaching projects by coach and kind",
             lambda: Report.web_read_group(
-                [], MEASURES, ["coach_partner_id", "kind"], lazy=False
+                coaching_projects, MEASURES, ["coach_partner_id", "kind"], lazy=False
             ),
         ),
         "list": (

@@ -1,8 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, sql
+
+from .incubator_coaching_engagement import COACHING_KINDS
 
 # a gift of the time ledger lasts at most this (incubator.contribution CHECK)
 GIFT_MAX_HOURS = 24
@@ -16,6 +19,15 @@ GIFT_REQUEST_DELAY = timedelta(days=1)
 # the gift of a gifted session is linked by the module only, never through
 # create() or write(): linking another gift would let its draft be cancelled
 PROTECTED_FIELDS = frozenset({"incubator_contribution_id"})
+# the status of a coaching timesheet in the coaching hours analysis
+COACHING_BILLING_STATUSES = [
+    ("invoiced", "Invoiced"),
+    ("to_invoice", "To Invoice"),
+    ("non_billable", "Non-Billable"),
+    ("gifted", "Gifted"),
+]
+# Odoo's invoicing policies of the items invoiced when their line is
+INVOICED_WITH_ITEM_TYPES = ("billable_fixed", "billable_milestones", "billable_manual")
 
 
 class AccountAnalyticLine(models.Model):
@@ -27,8 +39,39 @@ class AccountAnalyticLine(models.Model):
 
     _inherit = "account.analytic.line"
 
+    # stored: the coaching hours analysis reads the timesheets of the coaching
+    # projects without joining their projects (filled in SQL, see _auto_init)
     incubator_project_id = fields.Many2one(
-        related="project_id.incubator_project_id", string="Incubator Project"
+        related="project_id.incubator_project_id",
+        string="Incubator Project",
+        store=True,
+        index="btree_not_null",
+    )
+    incubator_coach_partner_id = fields.Many2one(
+        related="employee_id.work_contact_id",
+        string="Coach",
+        store=True,
+        groups="base.group_user",
+    )
+    incubator_coaching_kind = fields.Selection(
+        COACHING_KINDS,
+        string="Kind of Coaching",
+        compute="_compute_incubator_coaching_kind",
+        store=True,
+        readonly=True,
+        groups="base.group_user",
+        help="The kind of the coaching engagement of the task.",
+    )
+    incubator_billing_status = fields.Selection(
+        COACHING_BILLING_STATUSES,
+        string="Coaching Status",
+        compute="_compute_incubator_billing_status",
+        store=True,
+        readonly=True,
+        groups="base.group_user",
+        help="Status of a timesheet of a coaching project in the coaching hours "
+        "analysis: invoiced, to invoice, non-billable, or gifted when its gift "
+        "counts in the time ledger (its hours then count once, as gifted).",
     )
     incubator_gifted = fields.Boolean(
         string="Gifted",
@@ -61,6 +104,189 @@ class AccountAnalyticLine(models.Model):
         ),
     ]
 
+    @api.depends("task_id")
+    def _compute_incubator_coaching_kind(self):
+        """The kind of the engagement of the task; an engagement's changes
+        recompute it (incubator.coaching.engagement, _timesheets_follow)."""
+        kinds = {}
+        if self.task_id.ids:
+            # sudo: the coach logging time may not read the engagement
+            engagements = (
+                self.env["incubator.coaching.engagement"]
+                .sudo()
+                .search([("task_id", "in", self.task_id.ids)])
+            )
+            kinds = {
+                engagement.task_id.id: engagement.kind for engagement in engagements
+            }
+        for line in self:
+            line.incubator_coaching_kind = kinds.get(line.task_id.id, False)
+
+    @api.depends(
+        "project_id.incubator_project_id",
+        "so_line.invoice_status",
+        "timesheet_invoice_id.state",
+        "timesheet_invoice_id.payment_state",
+        "timesheet_invoice_type",
+        "incubator_contribution_id.state",
+        "incubator_contribution_id.reversed_id",
+        "incubator_contribution_id.reversal_ids.state",
+    )
+    def _compute_incubator_billing_status(self):
+        """The rules of the coaching hours analysis (see
+        incubator.coaching.report); _incubator_fill_coaching_columns applies
+        them in SQL."""
+        for line in self:
+            invoice = line.timesheet_invoice_id
+            if not line.project_id.incubator_project_id:
+                status = False
+            elif line.incubator_contribution_id._incubator_counts():
+                status = "gifted"
+            elif not line.so_line:
+                status = "non_billable"
+            elif invoice.state == "posted" and invoice.payment_state != "reversed":
+                status = "invoiced"
+            elif line.timesheet_invoice_type in INVOICED_WITH_ITEM_TYPES and (
+                line.so_line.invoice_status in ("invoiced", "upselling")
+            ):
+                status = "invoiced"
+            else:
+                status = "to_invoice"
+            line.incubator_billing_status = status
+
+    def _auto_init(self):
+        """The stored figures of the coaching timesheets, filled in one SQL
+        query on install and upgrade (not line by line: there may be hundreds
+        of thousands), before Odoo would compute them."""
+        cr = self.env.cr
+        missing = False
+        for fname, column_type in (
+            ("incubator_project_id", "int4"),
+            ("incubator_billing_status", "varchar"),
+            ("incubator_coach_partner_id", "int4"),
+            ("incubator_coaching_kind", "varchar"),
+        ):
+            if not sql.column_exists(cr, self._table, fname):
+                sql.create_column(cr, self._table, fname, column_type)
+                missing = True
+        if missing:
+            if sql.column_exists(cr, "project_project", "incubator_project_id"):
+                self._incubator_fill_coaching_columns()
+        return super()._auto_init()
+
+    def _incubator_fill_coaching_columns(self):
+        """The stored coaching figures of all timesheets, in SQL: the rules of
+        their computes (the project and status of the timesheets of coaching
+        projects, the coach of every timesheet, the kind of coaching of those
+        of an engagement's task)."""
+        cr = self.env.cr
+        gifted = SQL("FALSE")
+        if sql.column_exists(
+            cr, self._table, "incubator_contribution_id"
+        ) and sql.table_exists(cr, "incubator_contribution"):
+            gifted = SQL(
+                """EXISTS (
+                       SELECT 1
+                         FROM incubator_contribution gift
+                        WHERE gift.id = line.incubator_contribution_id
+                          AND %s
+                   )""",
+                self.env["incubator.contribution"]._sql_where_counted("gift"),
+            )
+        engagement_kind = SQL("NULL")
+        engagement_join = SQL()
+        if sql.table_exists(cr, "incubator_coaching_engagement"):
+            engagement_kind = SQL("engagement.kind")
+            engagement_join = SQL(
+                "LEFT JOIN incubator_coaching_engagement engagement"
+                " ON engagement.task_id = line.task_id"
+            )
+        # one pass over the timesheets, each written once
+        cr.execute(
+            SQL(
+                """
+                UPDATE account_analytic_line target
+                   SET incubator_project_id = figures.incubator_project_id,
+                       incubator_billing_status = figures.billing_status,
+                       incubator_coach_partner_id = figures.coach_partner_id,
+                       incubator_coaching_kind = figures.kind
+                  FROM (
+                      SELECT line.id,
+                             project.incubator_project_id,
+                             CASE
+                                 WHEN project.incubator_project_id IS NULL THEN NULL
+                                 WHEN %(gifted)s THEN 'gifted'
+                                 WHEN line.so_line IS NULL THEN 'non_billable'
+                                 WHEN invoice.state = 'posted'
+                                      AND invoice.payment_state
+                                          IS DISTINCT FROM 'reversed'
+                                      THEN 'invoiced'
+                                 WHEN line.timesheet_invoice_type IN %(types)s
+                                      AND item.invoice_status
+                                          IN ('invoiced', 'upselling')
+                                      THEN 'invoiced'
+                                 ELSE 'to_invoice'
+                             END AS billing_status,
+                             employee.work_contact_id AS coach_partner_id,
+                             %(kind)s AS kind
+                        FROM account_analytic_line line
+                        LEFT JOIN project_project project
+                          ON project.id = line.project_id
+                        LEFT JOIN account_move invoice
+                          ON invoice.id = line.timesheet_invoice_id
+                        LEFT JOIN sale_order_line item ON item.id = line.so_line
+                        LEFT JOIN hr_employee employee
+                          ON employee.id = line.employee_id
+                        %(engagement_join)s
+                  ) figures
+                 WHERE target.id = figures.id
+                   AND (figures.incubator_project_id IS NOT NULL
+                        OR figures.coach_partner_id IS NOT NULL
+                        OR figures.kind IS NOT NULL)
+                """,
+                gifted=gifted,
+                types=INVOICED_WITH_ITEM_TYPES,
+                kind=engagement_kind,
+                engagement_join=engagement_join,
+            )
+        )
+        # the planner's statistics of the new columns, for the analysis
+        cr.execute(
+            "ANALYZE account_analytic_line (incubator_project_id, "
+            "incubator_billing_status, incubator_coach_partner_id, "
+            "incubator_coaching_kind)"
+        )
+
+    def init(self):
+        res = super().init()
+        # the coaching hours analysis: its timesheets newest first (the first
+        # page of its list)
+        tools.create_index(
+            self.env.cr,
+            "account_analytic_line_incubator_coaching_date_index",
+            self._table,
+            ["date DESC", "id DESC"],
+            where="incubator_billing_status != 'gifted'",
+        )
+        # and its figures by project, month, status, coach and kind (smart
+        # buttons, pivot, graph) read from the index alone
+        tools.create_index(
+            self.env.cr,
+            "account_analytic_line_incubator_coaching_figures_index",
+            self._table,
+            [
+                "incubator_project_id",
+                "date",
+                "incubator_billing_status",
+                "unit_amount",
+                "company_id",
+                "incubator_coach_partner_id",
+                "incubator_coaching_kind",
+            ],
+            where="incubator_billing_status != 'gifted'",
+        )
+        return res
+
     @api.constrains("incubator_gifted", "so_line", "timesheet_invoice_id")
     def _check_incubator_gifted_not_billed(self):
         for line in self.filtered("incubator_gifted"):
@@ -90,6 +316,7 @@ class AccountAnalyticLine(models.Model):
 
     def write(self, vals):
         self._incubator_check_protected(vals)
+        self._incubator_check_not_billed(vals)
         to_gift = to_ungift = self.browse()
         if "incubator_gifted" in vals:
             if vals["incubator_gifted"]:
@@ -132,6 +359,23 @@ class AccountAnalyticLine(models.Model):
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
+
+    def _incubator_check_not_billed(self, vals):
+        """A gifted session is refused a sales order item or an invoice before
+        anything is written (the database's CHECK would refuse it too, less
+        clearly, when something flushes it first)."""
+        if "incubator_gifted" in vals or not (
+            vals.get("so_line") or vals.get("timesheet_invoice_id")
+        ):
+            return
+        for line in self.filtered("incubator_gifted"):
+            raise ValidationError(
+                self.env._(
+                    "The timesheet %(name)s is a gifted coaching session: it "
+                    "cannot be billed. Untick Gifted first.",
+                    name=line.name,
+                )
+            )
 
     @api.model
     def _incubator_check_protected(self, vals):

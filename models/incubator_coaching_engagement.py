@@ -494,6 +494,12 @@ class IncubatorCoachingEngagement(models.Model):
             """
         )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        engagements = super().create(vals_list)
+        engagements._timesheets_follow(engagements.task_id)
+        return engagements
+
     def write(self, vals):
         protected = PROTECTED_FIELDS.intersection(vals)
         if protected:
@@ -503,7 +509,11 @@ class IncubatorCoachingEngagement(models.Model):
                     fields=", ".join(sorted(protected)),
                 )
             )
+        followed = {"task_id", "kind"} & set(vals)
+        tasks = self.task_id if followed else self.env["project.task"]
         res = super().write(vals)
+        if followed:
+            self._timesheets_follow(tasks | self.task_id)
         if vals.get("sale_line_id"):
             # a new item of a quotation on a started engagement: Odoo confirms
             # the quotation of a task's item, with the current user's rights here
@@ -514,6 +524,27 @@ class IncubatorCoachingEngagement(models.Model):
             self._reset_hours_alerts()
             self._check_hours_alerts()
         return res
+
+    def unlink(self):
+        tasks = self.task_id
+        res = super().unlink()
+        self.env["incubator.coaching.engagement"]._timesheets_follow(tasks)
+        return res
+
+    @api.model
+    def _timesheets_follow(self, tasks):
+        """The kind of coaching stored on the timesheets of ``tasks``
+        (account.analytic.line) follows their engagement: recomputed."""
+        if not tasks:
+            return
+        # sudo: the timesheets of the task, whoever logged them
+        lines = (
+            self.env["account.analytic.line"]
+            .sudo()
+            .search([("task_id", "in", tasks.ids)])
+        )
+        if lines:
+            self.env.add_to_compute(lines._fields["incubator_coaching_kind"], lines)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_started(self):

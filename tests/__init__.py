@@ -24,6 +24,7 @@ from . import test_webinar_tours
 from . import test_webinar_security
 from . import test_coaching
 from . import test_coaching_report
+from . import test_coaching_report_stored
 from . import test_coaching_portal
 from . import test_volunteer
 from . import test_website_volunteer

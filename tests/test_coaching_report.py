@@ -13,6 +13,9 @@ from .common import IncubatorCoachingCommon
 # timesheets.
 REPORT_PIVOT_QUERIES = 1
 REPORT_LIST_QUERIES = 5
+# read_group (pivot, graph) by coach and kind, ordered as Odoo orders them:
+# the groups, the order of the coaches, their names
+REPORT_READ_GROUP_QUERIES = 3
 
 MEASURES = [
     "invoiced_hours:sum",
@@ -307,6 +310,54 @@ class TestCoachingReport(IncubatorCoachingCommon):
                 with self.assertQueryCount(REPORT_LIST_QUERIES):
                     result = Report.web_search_read([], list_spec, limit=5)
                 self.assertEqual(result["length"], before + count)
+                self.env.invalidate_all()
+                with self.assertQueryCount(REPORT_READ_GROUP_QUERIES):
+                    groups = Report.read_group(
+                        [], MEASURES, ["coach_partner_id", "kind"], lazy=False
+                    )
+                self.assertTrue(groups)
+
+    def test_groups_in_the_order_of_odoo(self):
+        """The analysis groups on its own columns and orders the groups
+        itself: in the order Odoo's SQL gives (a many2one by its model's
+        order, empty values last, first when descending)."""
+        mine = self._sell_and_start(self._create_engagement())
+        other = self._sell_and_start(
+            self._create_engagement(
+                coach_employee_id=self.employee_coach_other.id, kind="other"
+            )
+        )
+        self._log(mine, 1.0, days_ago=40)
+        self._log(other, 2.0, days_ago=3, user=self.user_coach_other)
+        self.env["account.analytic.line"].with_user(self.user_coach).create(
+            {
+                "name": "Without task",
+                "project_id": mine.task_id.project_id.id,
+                "unit_amount": 1.0,
+                "date": self.today,
+            }
+        )
+        self._peer_gift(0.5)
+        Report = self.env["incubator.coaching.report"].with_user(self.user_accountant)
+        for groupby in (
+            ["coach_partner_id", "kind"],
+            ["kind", "coach_partner_id"],
+            ["incubator_project_id", "date:month"],
+            ["date:month", "billing_status", "engagement_id"],
+        ):
+            for order in (
+                ",".join(groupby),
+                ",".join(f"{spec} DESC" for spec in groupby),
+                f"{groupby[1]} DESC,{groupby[0]}",
+            ):
+                with self.subTest(groupby=groupby, order=order):
+                    own = Report._read_group([], groupby, ["hours:sum"], order=order)
+                    # with a limit, Odoo's own SQL orders the groups
+                    odoo = Report._read_group(
+                        [], groupby, ["hours:sum"], order=order, limit=100000
+                    )
+                    self.assertEqual(own, odoo)
+                    self.assertGreater(len(own), 1)
 
     # ------------------------------------------------------------------
     # The view: parts another module extends with super()

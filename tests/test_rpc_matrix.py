@@ -369,9 +369,14 @@ METHODS = {
         NONE, "opens a list"),
     ("incubator.coaching.engagement", "action_view_coaching_report"): Row(
         NONE, "opens a report"),
+    ("incubator.coaching.engagement", "create"): Row(
+        _orm("incubator.coaching.engagement", "create"),
+        "the access matrix's cell", create_call),
     ("incubator.coaching.engagement", "write"): Row(
         _orm("incubator.coaching.engagement", "write"),
         "the access matrix's cell", write_call),
+    ("incubator.coaching.engagement", "unlink"): Row(
+        NONE, "a started engagement is deleted by nobody (cancelled first)"),
     ("incubator.coaching.report", "action_open_timesheets"): Row(
         NONE, "opens a list"),
     ("incubator.coaching.report", "action_open_invoices"): Row(
