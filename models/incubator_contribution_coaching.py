@@ -178,10 +178,14 @@ class IncubatorContribution(models.Model):
             UPDATE incubator_contribution gift
                SET coaching_kind = CASE gift.coaching_gift_source
                    WHEN 'timesheet' THEN (
-                       SELECT line.incubator_coaching_kind
+                       -- the kind of the engagement of the timesheet's task
+                       -- (the timesheets' own column may not exist yet)
+                       SELECT engagement.kind
                          FROM account_analytic_line line
+                         JOIN incubator_coaching_engagement engagement
+                           ON engagement.task_id = line.task_id
                         WHERE line.incubator_contribution_id = gift.id
-                        ORDER BY line.id
+                        ORDER BY line.id, engagement.id
                         LIMIT 1)
                    ELSE (
                        SELECT engagement.kind
