@@ -330,6 +330,30 @@ ensure_demo_db() {
     else
         step "Creating the database $db with $MODULE and demo data (a few minutes the first time)"
         odoo_install_checked "$LOGDIR/run-install.log" -d "$db" -i "$MODULE"
+        step "Installing French (default), Dutch and English in $db"
+        odoo_shell_checked "$LOGDIR/run-languages.log" "$db" <<EOF
+import sys
+sys.path.insert(0, "$ROOT/scripts")
+import demo_languages
+demo_languages.setup(env)
+env.cr.commit()
+EOF
+    fi
+}
+
+# Run the Python read on stdin in "odoo shell" on a database (the shell gives
+# it "env"), and fail if it raises.
+odoo_shell_checked() {
+    local log="$1" db="$2"
+    : >"$log"
+    if ! (cd "$RUN" && "$PY" -c 'import odoo.cli; odoo.cli.main()' shell -c "$CONF" -d "$db" \
+        --no-http --log-level=warn --shell-interface=python) >>"$log" 2>&1; then
+        tail -20 "$log" >&2
+        die "odoo shell failed, see $log"
+    fi
+    if grep -q 'Traceback' "$log"; then
+        tail -20 "$log" >&2
+        die "odoo shell failed, see $log"
     fi
 }
 

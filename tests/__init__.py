@@ -1,4 +1,5 @@
 from . import test_demo_data
+from . import test_demo_languages
 from . import test_partner_skill
 from . import test_project
 from . import test_security
