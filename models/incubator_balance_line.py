@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models, tools
+from odoo.tools import SQL
 
 
 class IncubatorBalanceLine(models.Model):
@@ -65,6 +66,17 @@ class IncubatorBalanceLine(models.Model):
             """
         )
 
+    # Above this many participants, the totals are summed over the whole
+    # ledger and picked in Python: one pass over each side, grouped, costs
+    # less than filtering a million entries by a list of thousands of ids.
+    _INCUBATOR_TOTALS_SCAN_ALL = 1000
+
+    # the columns of each side of an entry, per participant
+    _INCUBATOR_SIDES = {
+        "partner_id": ("giver_id", "receiver_id"),
+        "project_id": ("giver_project_id", "receiver_project_id"),
+    }
+
     def _incubator_totals(self, participant, ids):
         """Hours given and received over confirmed contributions, per
         participant (``partner_id`` or ``project_id``), in one grouped query.
@@ -84,6 +96,8 @@ class IncubatorBalanceLine(models.Model):
                 "receiver_project_id",
             ]
         )
+        if len(ids) > self._INCUBATOR_TOTALS_SCAN_ALL:
+            return self._incubator_totals_of_all(participant, ids)
         # balances count every company's entries
         groups = self.sudo()._read_group(
             [(participant, "in", list(ids))],
@@ -91,6 +105,40 @@ class IncubatorBalanceLine(models.Model):
             ["hours_given:sum", "hours_received:sum"],
         )
         return {record.id: (given, received) for record, given, received in groups}
+
+    def _incubator_totals_of_all(self, participant, ids):
+        """:meth:`_incubator_totals` for many participants: each side of the
+        ledger grouped once, without filter, the wanted ids picked here."""
+        giver, receiver = (
+            SQL.identifier(column) for column in self._INCUBATOR_SIDES[participant]
+        )
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT %(giver)s, SUM(hours), TRUE
+                  FROM incubator_contribution
+                 WHERE state = 'confirmed' AND %(giver)s IS NOT NULL
+                 GROUP BY %(giver)s
+                UNION ALL
+                SELECT %(receiver)s, SUM(hours), FALSE
+                  FROM incubator_contribution
+                 WHERE state = 'confirmed' AND %(receiver)s IS NOT NULL
+                 GROUP BY %(receiver)s
+                """,
+                giver=giver,
+                receiver=receiver,
+            )
+        )
+        wanted = set(ids)
+        totals = {}
+        for participant_id, hours, given in rows:
+            if participant_id in wanted:
+                hours_given, hours_received = totals.get(participant_id, (0.0, 0.0))
+                if given:
+                    totals[participant_id] = (hours_given + hours, hours_received)
+                else:
+                    totals[participant_id] = (hours_given, hours_received + hours)
+        return totals
 
     def _incubator_history_action(self, domain, name):
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -19,9 +19,13 @@ class IncubatorBalanceMixin(models.AbstractModel):
     # column of incubator.balance.line: "partner_id" or "project_id"
     _incubator_balance_key = None
 
+    # The three totals are plain floats (double precision), rounded to the
+    # hundredth when computed: sums of the ledger's numeric hours, exact in
+    # SQL, rounded once. Without field digits, reading the balances of every
+    # contact skips a rounding per value (benchmarks/README.md).
+
     incubator_hours_given = fields.Float(
         string="Hours Given",
-        digits=(16, 2),
         compute="_compute_incubator_balance",
         store=True,
         compute_sudo=True,
@@ -29,7 +33,6 @@ class IncubatorBalanceMixin(models.AbstractModel):
     )
     incubator_hours_received = fields.Float(
         string="Hours Received",
-        digits=(16, 2),
         compute="_compute_incubator_balance",
         store=True,
         compute_sudo=True,
@@ -37,7 +40,6 @@ class IncubatorBalanceMixin(models.AbstractModel):
     )
     incubator_balance = fields.Float(
         string="Time Balance",
-        digits=(16, 2),
         compute="_compute_incubator_balance",
         store=True,
         index=True,
@@ -58,9 +60,9 @@ class IncubatorBalanceMixin(models.AbstractModel):
         )
         for record in self:
             given, received = totals.get(record._origin.id, (0.0, 0.0))
-            record.incubator_hours_given = given
-            record.incubator_hours_received = received
-            record.incubator_balance = given - received
+            record.incubator_hours_given = round(given, 2)
+            record.incubator_hours_received = round(received, 2)
+            record.incubator_balance = round(given - received, 2)
 
     def _incubator_contributions_domain(self):
         """Domain of the contributions given or received by ``self``."""

@@ -3,6 +3,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.sql import create_index
 
 _logger = logging.getLogger(__name__)
 
@@ -76,6 +77,18 @@ class ResPartner(models.Model):
         search="_search_incubator_stage_ids",
         help="Stages of the projects of the contact.",
     )
+
+    def init(self):
+        super().init()
+        # "who owes time": the entrepreneurs below zero, counted and sorted
+        # by balance without reading the other contacts
+        create_index(
+            self.env.cr,
+            "res_partner_incubator_entrepreneur_balance_index",
+            self._table,
+            ["incubator_balance"],
+            where="is_entrepreneur AND active",
+        )
 
     @api.depends("incubator_project_ids")
     def _compute_incubator_project_count(self):

@@ -26,7 +26,9 @@ def setup(env, default=DEFAULT_LANG, others=OTHER_LANGS, modules=None):
     else:
         module_names = list(modules)
     env["ir.module.module"]._load_module_terms(
-        module_names, [lang.code for lang in langs if lang.code != "en_US"], overwrite=True
+        module_names,
+        [lang.code for lang in langs if lang.code != "en_US"],
+        overwrite=True,
     )
     for website in env["website"].search([]):
         website.write({"language_ids": [(4, lang.id) for lang in langs]})
@@ -34,7 +36,9 @@ def setup(env, default=DEFAULT_LANG, others=OTHER_LANGS, modules=None):
     # Users are contacts: their language is their partner's. Contacts who
     # chose nothing but the install's English get the community's.
     partners = (
-        env["res.partner"].with_context(active_test=False).search([("lang", "in", (False, "en_US"))])
+        env["res.partner"]
+        .with_context(active_test=False)
+        .search([("lang", "in", (False, "en_US"))])
     )
     partners.write({"lang": default})
     return langs

@@ -10,7 +10,9 @@ from odoo.tests import HttpCase, tagged
 
 
 def _demo_languages():
-    path = os.path.join(get_module_path("incubator_community"), "scripts", "demo_languages.py")
+    path = os.path.join(
+        get_module_path("incubator_community"), "scripts", "demo_languages.py"
+    )
     spec = importlib.util.spec_from_file_location("incubator_demo_languages", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -23,7 +25,11 @@ class TestDemoLanguages(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.partner_nl = cls.env["res.partner"].create(
-            {"name": "Pieter, who chose Dutch", "email": "pieter@demo-lang.example", "lang": "nl_BE"}
+            {
+                "name": "Pieter, who chose Dutch",
+                "email": "pieter@demo-lang.example",
+                "lang": "nl_BE",
+            }
         )
         cls.member = cls.env["res.users"].create(
             {
