@@ -341,8 +341,15 @@ def measure_portal(registry, runs, fixture, results):
         ),
         (
             "my_counters_odoo",
-            "portal home: the counters of Odoo's sales and invoices",
-            ["quotation_count", "order_count", "invoice_count"],
+            "portal home: 6 counters of Odoo (sales, invoices, projects)",
+            [
+                "quotation_count",
+                "order_count",
+                "invoice_count",
+                "overdue_invoice_count",
+                "project_count",
+                "task_count",
+            ],
         ),
     ):
         seconds, queries, status = measure_http(counters_call(client, counters), runs)

@@ -107,7 +107,11 @@ class IncubatorProjectController(http.Controller):
         domain = domain_without()
         # the facets and the total in one query (the facets' counts follow the
         # other active filters)
-        counts = self._get_projects_counts(Project, domain_without)
+        counts = self._get_projects_counts(
+            Project,
+            domain_without,
+            active_filters={key for key, domain in domains.items() if domain},
+        )
         project_count = counts["total"]
         url_args = {
             key: value
@@ -160,24 +164,33 @@ class IncubatorProjectController(http.Controller):
             "keep": QueryURL("/projects", **url_args),
         }
 
-    def _get_projects_counts(self, Project, domain_without):
+    def _get_projects_counts(self, Project, domain_without, active_filters=None):
         """The numbers of the directory, in one query over the projects read
         as the visitor (``_search`` applies the record rules): ``total`` (the
         projects of every filter), ``theme``, ``stage`` and ``phase`` ({value:
         number of projects}, each following the filters of the other facets).
 
         ``domain_without(facet)`` is the domain of every filter but ``facet``'s
-        (``None``: every filter)."""
+        (``None``: every filter); ``active_filters``, the facets filtered on
+        (None: any may be). Facets whose lists are the same (those not
+        filtered on) share one list of projects, read once."""
+        table = SQL.identifier(Project._table)
+        lists = {}  # the facets filtered on that a list leaves out: its name
 
         def listed(facet):
-            return Project._search(domain_without(facet)).subselect()
+            """The name of the list of projects of every filter but
+            ``facet``'s (a common table expression)."""
+            key = facet if active_filters is None or facet in active_filters else None
+            if key not in lists:
+                lists[key] = SQL.identifier(f"listed_{len(lists)}")
+            return lists[key]
 
-        table = SQL.identifier(Project._table)
         themes = Project._fields["theme_ids"]
         parts = [
             SQL(
                 "SELECT 'theme', rel.%(theme)s, NULL, COUNT(*) FROM %(rel)s rel"
-                " WHERE rel.%(project)s IN %(listed)s GROUP BY rel.%(theme)s",
+                " JOIN %(listed)s listed ON listed.id = rel.%(project)s"
+                " GROUP BY rel.%(theme)s",
                 theme=SQL.identifier(themes.column2),
                 rel=SQL.identifier(themes.relation, to_flush=themes),
                 project=SQL.identifier(themes.column1),
@@ -185,25 +198,34 @@ class IncubatorProjectController(http.Controller):
             ),
             SQL(
                 "SELECT 'stage', stage_id, NULL, COUNT(*) FROM %s"
-                " WHERE id IN %s AND stage_id IS NOT NULL GROUP BY stage_id",
-                table,
+                " WHERE stage_id IS NOT NULL GROUP BY stage_id",
                 listed("stage"),
             ),
             SQL(
-                "SELECT 'phase', NULL, phase, COUNT(*) FROM %s"
-                " WHERE id IN %s GROUP BY phase",
-                table,
+                "SELECT 'phase', NULL, phase, COUNT(*) FROM %s GROUP BY phase",
                 listed("phase"),
             ),
-            SQL(
-                "SELECT 'total', NULL, NULL, COUNT(*) FROM %s WHERE id IN %s",
-                table,
-                listed(None),
-            ),
+            SQL("SELECT 'total', NULL, NULL, COUNT(*) FROM %s", listed(None)),
         ]
+        columns = [
+            SQL.identifier(Project._table, column, to_flush=Project._fields[column])
+            for column in ("id", "stage_id", "phase")
+        ]
+        ctes = SQL(", ").join(
+            SQL(
+                "%s AS MATERIALIZED (%s)",
+                name,
+                Project._search(domain_without(facet)).select(*columns),
+            )
+            for facet, name in lists.items()
+        )
         counts = {"total": 0, "theme": {}, "stage": {}, "phase": {}}
         rows = request.env.execute_query(
-            SQL(" UNION ALL ").join(SQL("(%s)", part) for part in parts)
+            SQL(
+                "WITH %s %s",
+                ctes,
+                SQL(" UNION ALL ").join(SQL("(%s)", part) for part in parts),
+            )
         )
         for facet, value_id, value, count in rows:
             if facet == "total":

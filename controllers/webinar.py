@@ -191,6 +191,7 @@ class IncubatorWebinarController(http.Controller):
             "is_filtered": bool(url_args),
             "my_registrations": self._get_my_registration_states(webinars),
             "tz": _get_visitor_tz(),
+            "formatter": ListFormatter(request.env, _get_visitor_tz()),
             "pager": pager,
             "keep": QueryURL("/webinars", **url_args),
         }
@@ -415,6 +416,7 @@ class IncubatorWebinarController(http.Controller):
             "visitor_name": form.get("name", "")[: webinar._visitor_name_max_length],
             "visitor_email": form.get("email", "")[: webinar._visitor_email_max_length],
             "tz": _get_visitor_tz(),
+            "formatter": ListFormatter(request.env, _get_visitor_tz()),
         }
         return request.render("incubator_community.webinar_registered", values)
 
@@ -487,6 +489,7 @@ class IncubatorWebinarController(http.Controller):
             "error": error,
             "webinar_url": registration_sudo.webinar_url or "",
             "tz": _get_visitor_tz(),
+            "formatter": ListFormatter(request.env, _get_visitor_tz()),
         }
         return request.render("incubator_community.webinar_registration_cancel", values)
 

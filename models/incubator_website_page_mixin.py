@@ -66,9 +66,19 @@ class IncubatorWebsitePageMixin(models.AbstractModel):
     def _filter_website_page(self, website):
         """The records of ``self`` whose page the caller may open on
         ``website`` (seen by every visitor, or previewed), read as the
-        caller: one query. Unknown, unpublished and other companies' records
-        are left out alike."""
-        return self.search(
+        caller: one query, which also reads the records' columns for the
+        page. Unknown, unpublished and other companies' records are left out
+        alike."""
+        # the columns Odoo would read on the first field the page shows
+        columns = [
+            name
+            for name, field in self._fields.items()
+            if field.store
+            and field.column_type
+            and field.prefetch is True
+            and field.is_accessible(self.env)
+        ]
+        return self.search_fetch(
             expression.AND(
                 [
                     [("id", "in", self.ids)],
@@ -79,7 +89,8 @@ class IncubatorWebsitePageMixin(models.AbstractModel):
                         ]
                     ),
                 ]
-            )
+            ),
+            columns,
         )
 
     def _is_website_preview(self, website):
