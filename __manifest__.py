@@ -33,6 +33,7 @@
         "data/incubator_theme_data.xml",
         "data/incubator_contribution_kind_data.xml",
         "data/incubator_contribution_mail_templates.xml",
+        "data/incubator_contribution_reminder_data.xml",
         "data/incubator_reciprocity_data.xml",
         "data/incubator_help_request_data.xml",
         "data/incubator_form_guard_data.xml",
