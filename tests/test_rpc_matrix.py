@@ -255,6 +255,9 @@ METHODS = {
         OWN_AND_STAFF, "the requester's side or staff"),
     ("incubator.help.request", "action_reopen"): Row(
         STAFF, "staff reopen a cancelled request", on("cancelled_requests")),
+    ("incubator.help.request", "action_reopen_with_deadline"): Row(
+        OWN_AND_STAFF, "the requester's side or staff reopen an expired request "
+        "with a new deadline", on("expired_requests", "2099-01-15")),
     ("incubator.help.request", "action_find_helpers"): Row(
         NONE, "staff rank the helpers in wizard rows (nothing kept); refused to "
         "others"),
@@ -278,7 +281,6 @@ METHODS = {
     ("incubator.help.offer", "action_accept"): Row(
         OWN_AND_STAFF, "the requester's side or staff",
         on("offers_on_requests")),
-    ("incubator.help.offer", "action_decline"): Row(
         OWN_AND_STAFF, "the requester's side or staff",
         on("offers_on_requests")),
     # a: offer of A, b: offer of B, on somebody else's request
@@ -775,6 +777,19 @@ class RpcMatrixCommon(RouteMatrixCommon):
             to_cancel.action_cancel()
             cancelled.append(to_cancel)
         cls.matched_requests, cls.cancelled_requests = tuple(matched), tuple(cancelled)
+        # expired: past their deadline (written in SQL: a deadline is never
+        # set in the past), as the daily cron leaves them
+        cls.expired_requests = tuple(
+            request(partner, "RPC expired request")
+            for partner in (cls.partner_a, cls.partner_b)
+        )
+        env.flush_all()
+        env.cr.execute(
+            "UPDATE incubator_help_request SET state = 'expired', "
+            "deadline = current_date - 3 WHERE id IN %s",
+            [tuple(expired.id for expired in cls.expired_requests)],
+        )
+        env.invalidate_all()
 
         # webinars that took place: published (to close) and done (to reopen)
         Webinar = env["incubator.webinar"]
