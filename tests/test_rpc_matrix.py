@@ -281,6 +281,7 @@ METHODS = {
     ("incubator.help.offer", "action_accept"): Row(
         OWN_AND_STAFF, "the requester's side or staff",
         on("offers_on_requests")),
+    ("incubator.help.offer", "action_decline"): Row(
         OWN_AND_STAFF, "the requester's side or staff",
         on("offers_on_requests")),
     # a: offer of A, b: offer of B, on somebody else's request
@@ -409,6 +410,8 @@ METHODS = {
     ("incubator.volunteer.engagement", "action_send_thank_you"): Row(
         STAFF, "staff thank a volunteer who leaves, once",
         on("leaving_volunteerings")),
+    ("incubator.volunteer.engagement", "action_decline"): Row(
+        STAFF, "staff decline an offer in recruitment (its e-mail once)"),
     ("incubator.volunteer.engagement", "action_open_hours_wizard"): Row(
         NONE, "opens a wizard"),
     ("incubator.volunteer.engagement", "action_view_contributions"): Row(
