@@ -37,6 +37,7 @@
         "data/incubator_reciprocity_data.xml",
         "data/incubator_help_request_data.xml",
         "data/incubator_help_request_expiry_data.xml",
+        "data/incubator_help_invitation_data.xml",
         "data/incubator_form_guard_data.xml",
         "data/incubator_webinar_data.xml",
         "data/incubator_webinar_mail_templates.xml",

@@ -40,3 +40,4 @@ from . import test_website_pages
 from . import test_contribution_reminders
 from . import test_help_request_expiry
 from . import test_volunteer_decline
+from . import test_candidate_invitation
