@@ -7,10 +7,13 @@ request and the weekly digest subscription.
 The routes parse what the browser sends (``utils``) and call one method of
 ``incubator.help.request``, which checks every value and the caller:
 ``_create_from_portal``, ``action_offer``, ``action_accept_offer``,
-``action_done``. Pages read as the caller: the record rules decide which
-requests and offers they see.
+``action_done``, ``action_reopen_with_deadline``. Pages read as the caller:
+the record rules decide which requests and offers they see; the link of the
+expiry e-mail (``/my/help-requests/<id>/reopen``) carries a token the model
+checks (``_incubator_get_by_reopen_token``).
 """
 
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from werkzeug.exceptions import NotFound
@@ -261,6 +264,133 @@ class IncubatorHelpRequestPortal(IncubatorPortal):
             "done",
             form,
         )
+
+    # ------------------------------------------------------------
+    # REOPEN AN EXPIRED REQUEST (link of the expiry e-mail)
+    # ------------------------------------------------------------
+
+    def _get_help_request_to_reopen(self, help_request_id, access_token=None):
+        """Return ``(help_request, access_mode)`` or raise NotFound.
+
+        ``access_mode`` is ``participant`` (the caller is on the requesting
+        side, or staff: the request as the caller) or ``token`` (the token of
+        the expiry e-mail: the request as superuser, found by the model from
+        the token). Unknown and forbidden requests answer alike.
+        """
+        help_request_id = parse_id(help_request_id)
+        if not help_request_id:
+            raise NotFound()
+        user = request.env.user
+        HelpRequest = request.env["incubator.help.request"]
+        if not user._is_public():
+            # as the caller: the record rules decide what they read
+            help_request = HelpRequest.search([("id", "=", help_request_id)], limit=1)
+            if help_request:
+                try:
+                    help_request._incubator_check_requester_rights()
+                except AccessError:
+                    help_request = None  # a reader, not the requesting side
+            if help_request:
+                return help_request, "participant"
+        if access_token:
+            # the model checks the token (constant-time): the request as
+            # superuser, or nothing
+            help_request_sudo = HelpRequest._incubator_get_by_reopen_token(
+                help_request_id, access_token
+            )
+            if help_request_sudo:
+                return help_request_sudo, "token"
+        raise NotFound()
+
+    @http.route(
+        "/my/help-requests/<int:help_request_id>/reopen",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["GET", "POST"],
+        sitemap=False,
+    )
+    def portal_help_request_reopen(self, help_request_id, access_token=None, **post):
+        is_post = request.httprequest.method == "POST"
+        try:
+            help_request, access_mode = self._get_help_request_to_reopen(
+                help_request_id, access_token
+            )
+        except NotFound:
+            if request.env.user._is_public() and not access_token and not is_post:
+                return request.redirect(
+                    f"/web/login?redirect=/my/help-requests/{int(help_request_id)}"
+                    "/reopen"
+                )
+            raise
+        form = {
+            "deadline": clean_text(post.get("deadline"), NUMBER_MAX_LENGTH + 1)
+            if is_post
+            else ""
+        }
+        errors = {}
+        if is_post:
+            deadline = parse_or_typed(form["deadline"], parse_date)
+            try:
+                with request.env.cr.savepoint():
+                    if access_mode == "token":
+                        # the token (checked above) stands for the requester
+                        help_request._incubator_reopen_with_deadline(deadline)
+                    else:
+                        # the model checks the caller is the requesting side
+                        # or staff
+                        help_request.action_reopen_with_deadline(deadline)
+            except FormError as exc:
+                errors = exc.field_errors
+            except UserError as exc:
+                errors = {"form": exc.args[0]}
+            else:
+                if access_mode == "participant":
+                    return self._redirect_help_request(help_request, "reopened")
+                query = urlencode({"access_token": access_token, "message": "reopened"})
+                return request.redirect(
+                    f"/my/help-requests/{help_request.id}/reopen?{query}"
+                )
+        values = self._prepare_help_request_reopen_values(
+            help_request,
+            access_mode,
+            access_token=access_token,
+            form=form,
+            errors=errors,
+            message=post.get("message") if not is_post else None,
+        )
+        return request.render("incubator_community.portal_help_request_reopen", values)
+
+    def _prepare_help_request_reopen_values(
+        self,
+        help_request,
+        access_mode,
+        access_token=None,
+        form=None,
+        errors=None,
+        message=None,
+        **kwargs,
+    ):
+        """Values of /my/help-requests/<id>/reopen. ``form`` and ``errors``:
+        what was typed in the form that failed, and why."""
+        values = self._prepare_portal_layout_values()
+        user = request.env.user
+        today = fields.Date.context_today(help_request)
+        values.update(
+            {
+                "page_name": "incubator_help_request_reopen",
+                "help_request": help_request,
+                "access_mode": access_mode,
+                # the token is only echoed back to whoever brought it
+                "access_token": access_token if access_mode == "token" else None,
+                "form": form or {},
+                "errors": errors or {},
+                "status_message": self._get_status_message(message),
+                "min_deadline": fields.Date.to_string(today + timedelta(days=1)),
+                "no_breadcrumbs": user._is_public(),
+            }
+        )
+        return values
 
     # ------------------------------------------------------------
     # NEW

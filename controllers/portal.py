@@ -189,6 +189,10 @@ class IncubatorPortal(CustomerPortal):
             "created": request.env._(
                 "Your request is published to the members with the skills."
             ),
+            "reopened": request.env._(
+                "Your request is open again until its new deadline: the members "
+                "with the skills hear about it."
+            ),
             "digest_on": request.env._(
                 "You will receive the weekly digest of matching help requests."
             ),

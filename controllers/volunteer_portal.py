@@ -450,8 +450,15 @@ class IncubatorVolunteerPortal(IncubatorPortal):
                 "page_name": "incubator_volunteer_engagement",
                 "partner": partner,
                 "engagement": engagement,
-                # the stages are configuration, readable by the team
-                "stages": request.env["incubator.volunteer.stage"].search([]),
+                # the stages are configuration, readable by the team; only the
+                # staff decline an offer (the stage shows once declined)
+                "stages": request.env["incubator.volunteer.stage"].search(
+                    [
+                        "|",
+                        ("code", "!=", "declined"),
+                        ("id", "=", engagement.stage_id.id),
+                    ]
+                ),
                 "note_text": "" if is_html_empty(note) else html2plaintext(note),
                 "meeting_local": meeting_local,
                 "time_zone": tz.zone,

@@ -25,6 +25,8 @@ from . import project_project
 from . import account_analytic_line
 from . import incubator_coaching_engagement
 from . import incubator_contribution_coaching
+from . import incubator_contribution_reminder
+from . import incubator_help_request_expiry
 from . import incubator_volunteer_stage
 from . import incubator_volunteer_position
 from . import incubator_volunteer_objective

@@ -27,7 +27,11 @@ REVERSAL_FIELDS = ("reversed_id", "reversal_reason", "reversal_ids")
 CONFIRMATION_REQUEST_DELAY = timedelta(days=1)
 # Bookkeeping of the module, written in SQL by the e-mail itself: nobody
 # resets it through the ORM to e-mail the receiver again
-MODULE_ONLY_FIELDS = ("confirmation_requested_date",)
+MODULE_ONLY_FIELDS = (
+    "confirmation_requested_date",
+    "reminder_sent_date",
+    "escalated_date",
+)
 # Scope of the signature of the confirmation links (see _get_confirm_token)
 # the fields of an entry the reciprocity dashboard is computed from
 RECIPROCITY_FIELDS = (
@@ -969,8 +973,8 @@ class IncubatorContribution(models.Model):
     @api.model
     def _module_only_message(self):
         return self.env._(
-            "The date of the last confirmation request is kept by the e-mail "
-            "itself: it cannot be changed."
+            "The dates of the confirmation requests, reminders and hand-overs to "
+            "the staff are kept by the e-mails themselves: they cannot be changed."
         )
 
     @api.model

@@ -99,6 +99,7 @@ class IncubatorHelpRequest(models.Model):
             ("matched", "Matched"),
             ("done", "Done"),
             ("cancelled", "Cancelled"),
+            ("expired", "Expired"),
         ],
         default="open",
         required=True,
@@ -547,13 +548,29 @@ class IncubatorHelpRequest(models.Model):
         return True
 
     def action_reopen(self):
-        """Staff: open a cancelled request again."""
+        """Staff: open a cancelled or expired request again. A request whose
+        deadline has passed needs a new one (or none) first, else it would
+        expire again the next day."""
         self._incubator_check_staff(
             self.env._("Only the programme staff can reopen a help request.")
         )
         self.check_access("write")
-        if any(request.state != "cancelled" for request in self):
-            raise UserError(self.env._("Only a cancelled help request can reopen."))
+        if any(request.state not in ("cancelled", "expired") for request in self):
+            raise UserError(
+                self.env._("Only a cancelled or expired help request can reopen.")
+            )
+        today = fields.Date.context_today(self)
+        for request in self:
+            if request.deadline and request.deadline < today:
+                raise UserError(
+                    self.env._(
+                        "Give the help request %(topic)s a new deadline (or none) "
+                        "before reopening it: its deadline (%(deadline)s) has "
+                        "passed.",
+                        topic=request.name,
+                        deadline=request.deadline,
+                    )
+                )
         self.write({"state": "open", "helper_id": False})
         return True
 
@@ -785,7 +802,7 @@ class IncubatorHelpRequest(models.Model):
             ._search([("incubator_project_ids", "in", projects.ids)])
         )
         domain = [
-            ("state", "=", "open"),
+            *self._incubator_open_domain(),
             ("requester_id", "!=", partner.id),
             "|",
             ("requester_id", "=", False),
@@ -801,6 +818,20 @@ class IncubatorHelpRequest(models.Model):
         return domain
 
     @api.model
+    def _incubator_open_domain(self):
+        """The requests open to offers: open, and not past their deadline (the
+        daily cron expires those; until it runs, matching and the digests
+        leave them out already). Today in UTC: no query for the user's time
+        zone (the lists that use it count their queries)."""
+        today = fields.Date.today()
+        return [
+            ("state", "=", "open"),
+            "|",
+            ("deadline", "=", False),
+            ("deadline", ">=", today),
+        ]
+
+    @api.model
     def _incubator_matching_open_requests_by_partner(self, partners):
         """Batch version of :meth:`_search_matching_open_requests`:
         ``{partner id: requests}`` for ``partners``, in a constant number of
@@ -809,7 +840,7 @@ class IncubatorHelpRequest(models.Model):
             return {}
         Request = self.sudo()
         requests = Request.search_fetch(
-            [("state", "=", "open")],
+            self._incubator_open_domain(),
             ["requester_id", "requester_project_id", "addressed_to_id", "skill_ids"],
             order="deadline, id desc",
         )

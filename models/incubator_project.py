@@ -429,7 +429,10 @@ class IncubatorProject(models.Model):
             )
             volunteers = dict(
                 self.env["incubator.volunteer.engagement"]._read_group(
-                    [("project_id", "in", saved.ids), ("stage_id.code", "!=", "exit")],
+                    [
+                        ("project_id", "in", saved.ids),
+                        ("stage_id.code", "not in", ("exit", "declined")),
+                    ],
                     ["project_id"],
                     ["__count"],
                 )

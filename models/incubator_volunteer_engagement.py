@@ -35,15 +35,19 @@ PORTAL_FORM_KEYS = frozenset(
 # Bookkeeping of the e-mails sent (sent once, or a few times a day): written
 # by the methods that send them, never through write().
 PROTECTED_FIELDS = frozenset(
-    {"thank_you_sent", "meeting_move_date", "meeting_move_count"}
+    {"thank_you_sent", "decline_sent", "meeting_move_date", "meeting_move_count"}
 )
+# The steps where an engagement is over: the volunteer left (exit), or their
+# offer was declined before they started
+ENDED_STAGE_CODES = ("exit", "declined")
 
 
 class IncubatorVolunteerEngagement(models.Model):
     """A volunteer's lifecycle in a project: recruitment (a one-to-one
     meeting settles the job description), integration, recognition,
     responsibility (referent or ambassador) and exit (a personalised thank-you
-    e-mail)."""
+    e-mail). An offer may also be declined during the recruitment: a step of
+    its own, with its own e-mail (a thank-you for the offer)."""
 
     _name = "incubator.volunteer.engagement"
     _description = "Volunteer Engagement"
@@ -212,6 +216,14 @@ class IncubatorVolunteerEngagement(models.Model):
         copy=False,
         help="The thank-you e-mail of the exit was sent: it is sent once only.",
     )
+    decline_sent = fields.Boolean(
+        string="Decline E-mail Sent",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+        help="The e-mail thanking the volunteer for their declined offer was "
+        "sent: it is sent once only.",
+    )
     project_contact_ids = fields.Many2many(
         "res.partner",
         string="Project Contacts",
@@ -364,6 +376,8 @@ class IncubatorVolunteerEngagement(models.Model):
                     fields=", ".join(sorted(protected)),
                 )
             )
+        if vals.get("stage_id"):
+            self._check_stage_move(vals["stage_id"])
         res = super().write(vals)
         if "stage_id" in vals:
             self._on_stage_changed()
@@ -457,6 +471,24 @@ class IncubatorVolunteerEngagement(models.Model):
         self._send_thank_you()
         return True
 
+    def action_decline(self):
+        """Staff decline volunteer offers still in recruitment: they move to
+        the declined stage and each volunteer receives the e-mail thanking
+        them for their offer (once), never the thank-you of an exit."""
+        self._check_staff()
+        self.check_access("write")
+        stage = self._get_declined_stage()
+        for engagement in self:
+            if engagement.stage_id == stage:
+                raise UserError(
+                    self.env._(
+                        "The offer of %(name)s is already declined.",
+                        name=engagement.visitor_name,
+                    )
+                )
+        self.write({"stage_id": stage.id})
+        return True
+
     def action_open_hours_wizard(self):
         self.ensure_one()
         self._check_staff()
@@ -514,6 +546,7 @@ class IncubatorVolunteerEngagement(models.Model):
             if not stage:
                 errors["stage_id"] = self.env._("Choose a stage in the list.")
             elif stage != self.stage_id:
+                errors.update(self._stage_move_errors(stage))
                 vals["stage_id"] = stage.id
         if "responsibility_role" in values:
             role = values["responsibility_role"] or False
@@ -575,6 +608,52 @@ class IncubatorVolunteerEngagement(models.Model):
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
+
+    def _stage_move_errors(self, stage):
+        """{"stage_id": why} when the caller cannot move these engagements to
+        ``stage``, else {}: only the staff decline an offer, and only during
+        the recruitment; a declined offer never reaches the exit (there is
+        no volunteering to thank for)."""
+        if stage.code == "declined":
+            if not self.env.user.has_group(STAFF_GROUP):
+                return {
+                    "stage_id": self.env._(
+                        "Only the programme staff can decline a volunteer offer."
+                    )
+                }
+            started = self.filtered(
+                lambda e: e.stage_id.code not in ("recruitment", "declined")
+            )
+            if started:
+                return {
+                    "stage_id": self.env._(
+                        "Only an offer still in recruitment can be declined: "
+                        "%(name)s has started, they leave through the exit stage.",
+                        name=started[0].visitor_name,
+                    )
+                }
+        if stage.code == "exit":
+            declined = self.filtered(lambda e: e.stage_id.code == "declined")
+            if declined:
+                return {
+                    "stage_id": self.env._(
+                        "The offer of %(name)s was declined: they never "
+                        "volunteered, there is no exit to thank them for. Move "
+                        "them back to the recruitment first if they start after "
+                        "all.",
+                        name=declined[0].visitor_name,
+                    )
+                }
+        return {}
+
+    def _check_stage_move(self, stage_id):
+        """Refuse a move to the stage ``stage_id`` that
+        :meth:`_stage_move_errors` refuses, whatever the path (kanban,
+        form, portal, sudo mode included)."""
+        stage = self.env["incubator.volunteer.stage"].sudo().browse(stage_id)
+        errors = self._stage_move_errors(stage.exists())
+        if errors:
+            raise UserError(errors["stage_id"])
 
     @api.model
     def _check_staff(self):
@@ -701,7 +780,7 @@ class IncubatorVolunteerEngagement(models.Model):
         engagements = self.search(
             [
                 ("project_id", "=", project.id),
-                ("stage_id.code", "not in", ("recruitment", "exit")),
+                ("stage_id.code", "not in", ("recruitment", *ENDED_STAGE_CODES)),
             ]
         )
         volunteers = engagements.partner_id
@@ -795,6 +874,23 @@ class IncubatorVolunteerEngagement(models.Model):
         )
 
     @api.model
+    def _get_declined_stage(self):
+        """The stage of the declined offers (a UserError when it was deleted)."""
+        stage = (
+            self.env["incubator.volunteer.stage"]
+            .sudo()
+            .search([("code", "=", "declined")], limit=1)
+        )
+        if not stage:
+            raise UserError(
+                self.env._(
+                    "No stage stands for the declined offers: give one stage the "
+                    'step "Declined" in the configuration of the volunteers.'
+                )
+            )
+        return stage
+
+    @api.model
     def _get_stage(self, code):
         """The stage standing for the step ``code`` of the lifecycle, or the
         first stage."""
@@ -860,7 +956,11 @@ class IncubatorVolunteerEngagement(models.Model):
 
     def _on_stage_changed(self):
         """Automations of the lifecycle: the exit sets the end date and sends
-        the thank-you e-mail, once."""
+        the thank-you e-mail, once; a declined offer gets its own e-mail (a
+        thank-you for the offer), once."""
+        declined = self.filtered(lambda e: e.stage_id.code == "declined")
+        if declined:
+            declined.sudo().filtered(lambda e: not e.decline_sent)._send_decline()
         exiting = self.filtered(lambda e: e.stage_id.code == "exit")
         if not exiting:
             return
@@ -896,6 +996,36 @@ class IncubatorVolunteerEngagement(models.Model):
                 body=Markup("<p>%s</p>")
                 % self.env._(
                     "Thank-you e-mail sent to %(name)s.",
+                    name=engagement.visitor_name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _send_decline(self):
+        """Queue the e-mail thanking each volunteer for their declined offer
+        (mail template, editable) and note it in the chatter; a failing
+        template never blocks the decline."""
+        template = self.env.ref(
+            "incubator_community.mail_template_volunteer_declined",
+            raise_if_not_found=False,
+        )
+        if not template:
+            return
+        # sudo: the template and the mail queue are not the caller's to read
+        for engagement in self.sudo():
+            sent = engagement._run_mail_safely(
+                lambda e=engagement: template.sudo().send_mail(
+                    e.id, email_layout_xmlid="mail.mail_notification_light"
+                ),
+                "volunteer offer declined",
+            )
+            if not sent:
+                continue
+            engagement._write_protected({"decline_sent": True})
+            engagement.message_post(
+                body=Markup("<p>%s</p>")
+                % self.env._(
+                    "Offer declined: %(name)s was thanked for their offer by e-mail.",
                     name=engagement.visitor_name,
                 ),
                 subtype_xmlid="mail.mt_note",

@@ -315,7 +315,9 @@ class IncubatorVolunteerPosition(models.Model):
             [
                 ("position_id", "=", position_sudo.id),
                 ("partner_id", "=", partner_sudo.id),
-                ("stage_id.code", "!=", "exit"),
+                # a new application after an exit or a declined offer is a
+                # new engagement
+                ("stage_id.code", "not in", ("exit", "declined")),
             ],
             limit=1,
         )

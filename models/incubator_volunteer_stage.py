@@ -9,6 +9,7 @@ STAGE_CODES = [
     ("recognition", "Recognition"),
     ("responsibility", "Responsibility"),
     ("exit", "Exit"),
+    ("declined", "Declined"),
 ]
 
 
@@ -22,8 +23,9 @@ class IncubatorVolunteerStage(models.Model):
     code = fields.Selection(
         STAGE_CODES,
         help="Step of the lifecycle this stage stands for: applications start in "
-        "recruitment, and moving a volunteer to the exit stage sends the thank-you "
-        "e-mail.",
+        "recruitment, moving a volunteer to the exit stage sends the thank-you "
+        "e-mail, and a declined offer (from recruitment, by the staff) receives its "
+        "own thank-you for the offer.",
     )
     fold = fields.Boolean(
         string="Folded in Kanban",

@@ -104,6 +104,24 @@ class ResCompany(models.Model):
     )
     # --- end peer webinars ---
 
+    # --- reminders of draft gifts (issue 16) ---
+    # the cron reads them as superuser; members have no business with them
+    incubator_contribution_reminder_days = fields.Integer(
+        string="Remind Receivers After (days)",
+        default=7,
+        groups="base.group_user",
+        help="Days after its declaration when a gift of time still waiting for "
+        "confirmation reminds its receiver by e-mail, once (0: no reminder).",
+    )
+    incubator_contribution_escalation_days = fields.Integer(
+        string="Hand Over to Staff After (days)",
+        default=14,
+        groups="base.group_user",
+        help="Days after its declaration when a gift of time still waiting for "
+        "confirmation goes to the programme staff as an activity, once (0: never).",
+    )
+    # --- end reminders of draft gifts ---
+
     _sql_constraints = [
         (
             "incubator_reciprocity_ratio_check",
@@ -119,5 +137,17 @@ class ResCompany(models.Model):
             "incubator_reciprocity_soft_limit_check",
             "CHECK (incubator_reciprocity_soft_limit >= 0)",
             "The reciprocity soft limit cannot be negative.",
+        ),
+        (
+            "incubator_contribution_reminder_days_check",
+            "CHECK (incubator_contribution_reminder_days BETWEEN 0 AND 365)",
+            "The reminder of a gift to confirm comes between 0 and 365 days after "
+            "its declaration.",
+        ),
+        (
+            "incubator_contribution_escalation_days_check",
+            "CHECK (incubator_contribution_escalation_days BETWEEN 0 AND 365)",
+            "A gift to confirm goes to the staff between 0 and 365 days after its "
+            "declaration.",
         ),
     ]

@@ -31,6 +31,15 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.incubator_webinar_preparation_hours",
         readonly=False,
     )
+    # --- reminders of draft gifts (issue 16) ---
+    incubator_contribution_reminder_days = fields.Integer(
+        related="company_id.incubator_contribution_reminder_days",
+        readonly=False,
+    )
+    incubator_contribution_escalation_days = fields.Integer(
+        related="company_id.incubator_contribution_escalation_days",
+        readonly=False,
+    )
     # --- public forms (issue 13) ---
     incubator_public_form_burst_limit = fields.Integer(
         string="Submissions per Connection",

@@ -38,3 +38,7 @@ from . import test_i18n_rendering
 from . import test_deploy_config
 from . import test_website_search
 from . import test_website_pages
+from . import test_contribution_reminders
+from . import test_help_request_expiry
+from . import test_volunteer_decline
+from . import test_candidate_invitation

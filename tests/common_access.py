@@ -701,6 +701,19 @@ ROUTE_MATRIX = {
             (404, 404),
         )),
     ],
+    # the link of the expiry e-mail: the requester's side and staff (visitors
+    # without its token log in); an open request has nothing to reopen (a
+    # message on the page)
+    "/my/help-requests/<int:help_request_id>/reopen": [
+        ("GET", "help_request", _each(
+            (LOGIN, LOGIN), (200, 404), (404, 200), (200, 200), (200, 200),
+            (404, 404),
+        )),
+        ("POST", "help_request", _each(
+            (404, 404), (200, 404), (404, 200), (200, 200), (200, 200),
+            (404, 404),
+        )),
+    ],
     "/webinars": [("GET", None, ALL_200)],
     "/webinars/page/<int:page>": [("GET", None, ALL_200)],
     # a: draft webinar of A (staff preview), b: published webinar of B

@@ -47,7 +47,7 @@ class TestHelpRequest(HelpRequestCommon):
         )
         self.assertEqual(
             [group["state"] for group in groups],
-            ["open", "matched", "done", "cancelled"],
+            ["open", "matched", "done", "cancelled", "expired"],
         )
 
     # ------------------------------------------------------------

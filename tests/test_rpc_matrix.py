@@ -255,6 +255,9 @@ METHODS = {
         OWN_AND_STAFF, "the requester's side or staff"),
     ("incubator.help.request", "action_reopen"): Row(
         STAFF, "staff reopen a cancelled request", on("cancelled_requests")),
+    ("incubator.help.request", "action_reopen_with_deadline"): Row(
+        OWN_AND_STAFF, "the requester's side or staff reopen an expired request "
+        "with a new deadline", on("expired_requests", "2099-01-15")),
     ("incubator.help.request", "action_find_helpers"): Row(
         NONE, "staff rank the helpers in wizard rows (nothing kept); refused to "
         "others"),
@@ -407,6 +410,8 @@ METHODS = {
     ("incubator.volunteer.engagement", "action_send_thank_you"): Row(
         STAFF, "staff thank a volunteer who leaves, once",
         on("leaving_volunteerings")),
+    ("incubator.volunteer.engagement", "action_decline"): Row(
+        STAFF, "staff decline an offer in recruitment (its e-mail once)"),
     ("incubator.volunteer.engagement", "action_open_hours_wizard"): Row(
         NONE, "opens a wizard"),
     ("incubator.volunteer.engagement", "action_view_contributions"): Row(
@@ -775,6 +780,19 @@ class RpcMatrixCommon(RouteMatrixCommon):
             to_cancel.action_cancel()
             cancelled.append(to_cancel)
         cls.matched_requests, cls.cancelled_requests = tuple(matched), tuple(cancelled)
+        # expired: past their deadline (written in SQL: a deadline is never
+        # set in the past), as the daily cron leaves them
+        cls.expired_requests = tuple(
+            request(partner, "RPC expired request")
+            for partner in (cls.partner_a, cls.partner_b)
+        )
+        env.flush_all()
+        env.cr.execute(
+            "UPDATE incubator_help_request SET state = 'expired', "
+            "deadline = current_date - 3 WHERE id IN %s",
+            [tuple(expired.id for expired in cls.expired_requests)],
+        )
+        env.invalidate_all()
 
         # webinars that took place: published (to close) and done (to reopen)
         Webinar = env["incubator.webinar"]

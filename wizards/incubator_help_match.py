@@ -64,14 +64,20 @@ class IncubatorHelpMatch(models.TransientModel):
         )
 
     def action_invite(self):
-        """Staff: tell the candidates about the request by e-mail, from its
-        chatter. Each candidate is invited once per request, however often
-        the ranking is made again."""
+        """Staff: invite the candidates to help on the request, each by an
+        e-mail to them alone (mail template, in their language), logged on
+        the request as an internal note: neither the requester nor the other
+        candidates nor the followers receive it. Each candidate is invited
+        once per request, however often the ranking is made again."""
         if not self.env.user.has_group("incubator_community.group_incubator_user"):
             raise AccessError(
                 self.env._("Only the programme staff can invite helpers.")
             )
         self.check_access("write")
+        template = self.env.ref(
+            "incubator_community.mail_template_help_request_invitation",
+            raise_if_not_found=False,
+        )
         for match in self:
             request = match.request_id
             if request.state != "open":
@@ -82,17 +88,47 @@ class IncubatorHelpMatch(models.TransientModel):
             # often the ranking is made again
             if not request._incubator_mark_invited(match.partner_id):
                 continue
+            match._incubator_send_invitation(template)
+        self.write({"invited": True})
+        return True
+
+    def _incubator_send_invitation(self, template):
+        """Post the invitation of this candidate on the request: an internal
+        note whose only recipient is the candidate, who gets it by e-mail.
+        The body is the template's, rendered in the candidate's language (a
+        default text when the template was deleted). No rights check: the
+        caller checks them."""
+        self.ensure_one()
+        candidate = self.partner_id
+        # sudo: the template, and the rendering of the request for the
+        # candidate; the caller is staff (checked)
+        match_sudo = self.sudo()
+        lang = False
+        if template:
+            template_sudo = template.sudo()
+            lang = template_sudo._render_lang(match_sudo.ids)[match_sudo.id]
+            subject = template_sudo._render_field(
+                "subject", match_sudo.ids, compute_lang=True
+            )[match_sudo.id]
+            body = template_sudo._render_field(
+                "body_html", match_sudo.ids, compute_lang=True
+            )[match_sudo.id]
+        else:
+            subject = False
             body = Markup("<p>%s</p>") % self.env._(
                 "Hello %(name)s, your skills match the help request "
                 "%(topic)s: could you offer your help?",
-                name=match.partner_id.name,
-                topic=request.name,
+                name=candidate.name,
+                topic=self.request_id.name,
             )
-            request.message_post(
-                body=body,
-                partner_ids=match.partner_id.ids,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-            )
-        self.write({"invited": True})
-        return True
+        self.request_id.sudo().message_post(
+            body=body,
+            subject=subject,
+            partner_ids=candidate.ids,
+            message_type="comment",
+            # a note: the followers of the request (the requester, the
+            # other candidates) are not told, only the candidate named
+            subtype_xmlid="mail.mt_note",
+            email_layout_xmlid="mail.mail_notification_light",
+            force_email_lang=lang,
+        )
