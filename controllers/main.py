@@ -174,7 +174,6 @@ class IncubatorProjectController(http.Controller):
         (``None``: every filter); ``active_filters``, the facets filtered on
         (None: any may be). Facets whose lists are the same (those not
         filtered on) share one list of projects, read once."""
-        table = SQL.identifier(Project._table)
         lists = {}  # the facets filtered on that a list leaves out: its name
 
         def listed(facet):

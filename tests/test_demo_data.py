@@ -184,3 +184,15 @@ class TestDemoData(TransactionCase):
                 ("12:30", "13:30"),
                 webinar.name,
             )
+
+    def test_loops_closed_by_themselves(self):
+        """The demo shows the loops of the community closing without anybody:
+        a request nobody answered before its deadline expired, a volunteer
+        offer declined with its own thank-you."""
+        expired = self._ref("incubator_help_request_website_expired_demo")
+        self.assertEqual(expired.state, "expired")
+        declined = self._ref("incubator_volunteer_engagement_lucas_demo")
+        self.assertEqual(
+            declined.stage_id,
+            self.env["incubator.volunteer.engagement"]._get_declined_stage(),
+        )
