@@ -14,7 +14,7 @@ from odoo.tests import HttpCase, new_test_user, tagged, warmup
 DIRECTORY_QUERIES = 12
 DIRECTORY_QUERIES_FILTERED = 12
 DIRECTORY_QUERIES_STAFF = 14
-PROJECT_PAGE_QUERIES = 13
+PROJECT_PAGE_QUERIES = 12
 
 
 def _png(color):
