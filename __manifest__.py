@@ -58,6 +58,7 @@
         "views/incubator_webinar_registration_views.xml",
         "views/incubator_webinar_templates.xml",
         "views/incubator_webinar_portal_templates.xml",
+        "views/calendar_attendee_templates.xml",
         "views/incubator_coaching_views.xml",
         "report/incubator_coaching_report_views.xml",
         "views/incubator_coaching_portal_templates.xml",

@@ -971,7 +971,17 @@ class IncubatorWebinar(models.Model):
             return existing.with_env(Registration.env), False
         now = fields.Datetime.now()
         if existing:
-            # a cancelled registration is reopened at the end of the queue
+            # a cancelled registration is reopened at the end of the queue:
+            # after whoever waits, even since this very second (the queue is
+            # ordered by waiting_since, then by id, and its id is older)
+            last = Registration.sudo().search_fetch(
+                [("webinar_id", "=", self.id), ("state", "=", "waiting")],
+                ["waiting_since"],
+                order="waiting_since desc",
+                limit=1,
+            )
+            if last.waiting_since and last.waiting_since >= now:
+                now = last.waiting_since + timedelta(seconds=1)
             existing.write(
                 {
                     "state": "waiting",
@@ -1364,7 +1374,8 @@ class IncubatorWebinar(models.Model):
 
     def _sync_calendar_attendees(self):
         """Make the attendees of the calendar events exactly the speaker plus
-        the seat holders; the new attendees get calendar's invitation (queued).
+        the seat holders (and the people who declined the invitation, kept
+        declined); the new attendees get calendar's invitation (queued).
 
         The seat holders still in the queue of the invitations
         (``calendar_sync_pending``) are left to it: only its job adds them,
@@ -1384,13 +1395,21 @@ class IncubatorWebinar(models.Model):
         holders_by_webinar = holders.grouped("webinar_id")
         new_attendees = self.env["calendar.attendee"].sudo()
         for webinar in self.sudo():
-            if not webinar.calendar_event_id:
+            event = webinar.calendar_event_id
+            if not event:
                 continue
             webinar_holders = holders_by_webinar.get(webinar, Registration)
             pending = webinar_holders.filtered("calendar_sync_pending")
-            new_attendees |= webinar.calendar_event_id._incubator_set_partners(
-                webinar.speaker_id | webinar_holders.partner_id,
-                keep=pending.partner_id,
+            # who declined the invitation stays an attendee, declined, so that
+            # its Accept link answers again (see calendar.attendee
+            # _incubator_sync_registrations)
+            declined = (
+                event.attendee_ids.filtered(lambda a: a.state == "declined").partner_id
+                - webinar_holders.partner_id
+            )
+            new_attendees |= event._incubator_set_partners(
+                webinar.speaker_id | webinar_holders.partner_id | declined,
+                keep=pending.partner_id | declined,
             )
         self._send_invitations(new_attendees)
 

@@ -37,3 +37,4 @@ from . import test_i18n_rendering
 from . import test_deploy_config
 from . import test_website_search
 from . import test_website_pages
+from . import test_webinar_calendar_answers
