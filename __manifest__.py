@@ -38,6 +38,7 @@
         "data/incubator_form_guard_data.xml",
         "data/incubator_webinar_data.xml",
         "data/incubator_webinar_mail_templates.xml",
+        "data/incubator_webinar_closing_data.xml",
         "data/incubator_coaching_data.xml",
         "data/incubator_volunteer_data.xml",
         "views/incubator_project_stage_views.xml",

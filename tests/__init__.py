@@ -38,3 +38,4 @@ from . import test_deploy_config
 from . import test_website_search
 from . import test_website_pages
 from . import test_webinar_calendar_answers
+from . import test_webinar_auto_close
