@@ -77,6 +77,7 @@
         "demo/incubator_project_demo.xml",
         "demo/incubator_ledger_demo.xml",
         "demo/incubator_webinar_demo.xml",
+        "demo/incubator_webinar_loops_demo.xml",
         "demo/incubator_coaching_demo.xml",
         "demo/incubator_volunteer_demo.xml",
     ],
