@@ -121,7 +121,8 @@ class CalendarEvent(models.Model):
 
     def _incubator_add_partners(self, partners):
         """Add ``partners`` to the attendees of this entry (those who are
-        not yet); return the attendees added. The event row is not written
+        not yet; those who declined are asked again); return the attendees
+        added or asked again, for their invitation. The event row is not written
         (see :meth:`_incubator_set_partners`); calendar's attendee records
         subscribe their partners to the entry, as calendar's own ``write``
         does."""
@@ -129,11 +130,24 @@ class CalendarEvent(models.Model):
         event = self.sudo()
         new_attendees = self.env["calendar.attendee"].sudo()
         to_add = partners - event.partner_ids
+        # who declined, asked for a seat again and got one: invited again
+        # (their registration holds the seat: the answer moves nothing)
+        already = partners - to_add
+        declined = (
+            event.attendee_ids.filtered(
+                lambda a: a.state == "declined" and a.partner_id in already
+            )
+            if already
+            else new_attendees
+        )
+        if declined:
+            declined.write({"state": "needsAction"})
+            new_attendees |= declined
         if not to_add:
             return new_attendees
         to_add.write({"meeting_ids": [Command.link(event.id)]})
         missing = to_add - event.attendee_ids.partner_id
-        new_attendees = new_attendees.create(
+        new_attendees |= new_attendees.create(
             [{"event_id": event.id, "partner_id": p.id} for p in missing]
         )
         event._incubator_notify_alarms(to_add)

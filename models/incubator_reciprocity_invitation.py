@@ -84,6 +84,8 @@ class IncubatorReciprocityInvitation(models.Model):
         period: an e-mail to the member and an activity for their coaches.
 
         Exempt members have the status "exempt" in the report, never "behind".
+        A speaker whose webinar ended and waits for its close is left for a
+        later run (see ``incubator.webinar._speakers_awaiting_close_sql``).
         A fixed number of queries whatever the number of members, apart from
         rendering the e-mails.
         """
@@ -92,7 +94,18 @@ class IncubatorReciprocityInvitation(models.Model):
         # the figures of today's period, whether or not its cron ran yet
         Report.sudo()._move_period(Report._reciprocity_today())
         rows = Report.search_fetch(
-            [("status", "=", "behind")],
+            [
+                ("status", "=", "behind"),
+                # a speaker whose webinar ended and waits for its close is
+                # not behind for the hours it will credit them: invited, if
+                # still behind, once it is closed (automatically at the
+                # latest), in the same query
+                (
+                    "partner_id",
+                    "not in",
+                    self.env["incubator.webinar"]._speakers_awaiting_close_sql(),
+                ),
+            ],
             ["partner_id", "company_id", "given", "received", "expected", "gap"],
             order="gap, id",
         )

@@ -7,11 +7,13 @@ from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import (
     SQL,
     clean_context,
     create_index,
     email_normalize,
+    format_date,
     html2plaintext,
     is_html_empty,
 )
@@ -27,6 +29,9 @@ _logger = logging.getLogger(__name__)
 WEBINAR_TZ = "Europe/Brussels"
 # Registration states that hold a seat (the person is an attendee)
 SEAT_STATES = ("confirmed", "attended", "absent")
+# webinars the daily jobs of the closing handle per run (each close writes
+# the gifts of its attendees and may send its recap)
+CLOSING_BATCH = 50
 
 
 # Fields of the webinar its calendar entry carries too (same names on both)
@@ -290,6 +295,23 @@ class IncubatorWebinar(models.Model):
         compute="_compute_is_upcoming", search="_search_is_upcoming"
     )
     color = fields.Integer(string="Color Index")
+    # --- closing of ended webinars (issue 16) ---
+    attendance_activity_scheduled = fields.Boolean(
+        string="Attendance Reminder Scheduled",
+        copy=False,
+        readonly=True,
+        groups="incubator_community.group_incubator_user",
+        help="The organiser got the activity to mark the attendance, the day "
+        "after the webinar (once per webinar).",
+    )
+    reopened_on = fields.Datetime(
+        copy=False,
+        readonly=True,
+        groups="incubator_community.group_incubator_user",
+        help="When the webinar was last reopened: left open, it is closed again "
+        "automatically after the company's delay, counted from then.",
+    )
+    # --- end closing of ended webinars ---
 
     _sql_constraints = [
         (
@@ -686,6 +708,12 @@ class IncubatorWebinar(models.Model):
         ledger (idempotent: closing again writes only what is missing and
         reverses what is no longer due). Sends the recap if there is one."""
         self._check_staff()
+        self._close()
+        return True
+
+    def _close(self):
+        """:meth:`action_close` without its rights check (the callers check
+        them: the staff's button, the daily job of the automatic closing)."""
         now = fields.Datetime.now()
         for webinar in self:
             if webinar.state not in ("published", "done"):
@@ -705,7 +733,7 @@ class IncubatorWebinar(models.Model):
         self.filtered(lambda w: w.state != "done").write({"state": "done"})
         self._sync_gifts()
         self.filtered(lambda w: not w.recap_sent)._send_recap()
-        return True
+        self._finish_attendance_activities()
 
     def action_reopen(self):
         """Done -> published, to correct the attendance; closing again
@@ -713,7 +741,9 @@ class IncubatorWebinar(models.Model):
         self._check_staff()
         if self.filtered(lambda w: w.state != "done"):
             raise UserError(self.env._("Only a webinar that is done can be reopened."))
-        self.write({"state": "published"})
+        # reopened_on: left open, it is closed again after the company's
+        # delay (see _cron_close_ended)
+        self.write({"state": "published", "reopened_on": fields.Datetime.now()})
         return True
 
     def action_send_recap(self):
@@ -971,7 +1001,17 @@ class IncubatorWebinar(models.Model):
             return existing.with_env(Registration.env), False
         now = fields.Datetime.now()
         if existing:
-            # a cancelled registration is reopened at the end of the queue
+            # a cancelled registration is reopened at the end of the queue:
+            # after whoever waits, even since this very second (the queue is
+            # ordered by waiting_since, then by id, and its id is older)
+            last = Registration.sudo().search_fetch(
+                [("webinar_id", "=", self.id), ("state", "=", "waiting")],
+                ["waiting_since"],
+                order="waiting_since desc",
+                limit=1,
+            )
+            if last.waiting_since and last.waiting_since >= now:
+                now = last.waiting_since + timedelta(seconds=1)
             existing.write(
                 {
                     "state": "waiting",
@@ -1364,7 +1404,8 @@ class IncubatorWebinar(models.Model):
 
     def _sync_calendar_attendees(self):
         """Make the attendees of the calendar events exactly the speaker plus
-        the seat holders; the new attendees get calendar's invitation (queued).
+        the seat holders (and the people who declined the invitation, kept
+        declined); the new attendees get calendar's invitation (queued).
 
         The seat holders still in the queue of the invitations
         (``calendar_sync_pending``) are left to it: only its job adds them,
@@ -1384,13 +1425,21 @@ class IncubatorWebinar(models.Model):
         holders_by_webinar = holders.grouped("webinar_id")
         new_attendees = self.env["calendar.attendee"].sudo()
         for webinar in self.sudo():
-            if not webinar.calendar_event_id:
+            event = webinar.calendar_event_id
+            if not event:
                 continue
             webinar_holders = holders_by_webinar.get(webinar, Registration)
             pending = webinar_holders.filtered("calendar_sync_pending")
-            new_attendees |= webinar.calendar_event_id._incubator_set_partners(
-                webinar.speaker_id | webinar_holders.partner_id,
-                keep=pending.partner_id,
+            # who declined the invitation stays an attendee, declined, so that
+            # its Accept link answers again (see calendar.attendee
+            # _incubator_sync_registrations)
+            declined = (
+                event.attendee_ids.filtered(lambda a: a.state == "declined").partner_id
+                - webinar_holders.partner_id
+            )
+            new_attendees |= event._incubator_set_partners(
+                webinar.speaker_id | webinar_holders.partner_id | declined,
+                keep=pending.partner_id | declined,
             )
         self._send_invitations(new_attendees)
 
@@ -1570,3 +1619,288 @@ class IncubatorWebinar(models.Model):
                 webinar = self.browse(gift.source_ref.id)
                 live.setdefault(webinar, {})[gift] = tails[gift]
         return live
+
+    # ------------------------------------------------------------------
+    # Closing of ended webinars (issue 16): the organiser is reminded to
+    # mark the attendance, then the webinar is closed with the marks so far
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_remind_attendance(self, batch_size=CLOSING_BATCH):
+        """The day after a webinar ended, its organiser gets the activity
+        "Mark attendance" on it, once per webinar, while it is open and not
+        due for the automatic closing yet (see :meth:`_cron_close_ended`).
+
+        The organiser is the webinar's, else its creator, when they are of
+        the programme staff (who mark the attendance); without one, the
+        webinar is closed all the same.
+
+        :return: the webinars handled
+        """
+        Webinar = self.sudo()
+        domain = Webinar._closing_domain(reminder=True)
+        webinars = Webinar.search(domain, order="stop, id", limit=batch_size + 1)
+        more = len(webinars) > batch_size
+        webinars = webinars[:batch_size]
+        activity_type = self.env.ref(
+            "incubator_community.mail_activity_type_webinar_attendance",
+            raise_if_not_found=False,
+        ) or self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        vals_list = []
+        for webinar in webinars:
+            organiser = webinar._get_attendance_organiser()
+            if organiser:
+                vals_list.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": webinar.id,
+                        "activity_type_id": activity_type.id,
+                        "user_id": organiser.id,
+                        # closing the webinar marks it done (activity_feedback)
+                        "automated": True,
+                        **webinar._prepare_attendance_activity_values(organiser),
+                    }
+                )
+        if vals_list:
+            self.env["mail.activity"].sudo().create(vals_list)
+        webinars.write({"attendance_activity_scheduled": True})
+        # a full batch done: Odoo runs the job again at once for the rest
+        self.env["ir.cron"]._notify_progress(
+            done=len(webinars),
+            remaining=Webinar.search_count(domain) if more else 0,
+        )
+        return webinars
+
+    @api.model
+    def _cron_close_ended(self, batch_size=CLOSING_BATCH):
+        """Close the webinars still open the company's number of days after
+        their end (or after they were reopened), with the attendance marked
+        so far: the seat holders left unmarked are marked as the company's
+        setting says first. The speaker's gift is written by the close
+        (:meth:`_close`, which never counts twice); the staff reopen the
+        webinar to correct it.
+
+        :return: the webinars closed
+        """
+        Webinar = self.sudo()
+        domain = Webinar._closing_domain()
+        webinars = Webinar.search(domain, order="stop, id", limit=batch_size + 1)
+        more = len(webinars) > batch_size
+        webinars = webinars[:batch_size]
+        closed = webinars
+        try:
+            with self.env.cr.savepoint():
+                webinars._auto_close()
+        except Exception:  # pylint: disable=broad-except
+            # one webinar that cannot be closed never holds the others back:
+            # one by one, the failing ones logged and left open
+            closed = Webinar
+            for webinar in webinars:
+                try:
+                    with self.env.cr.savepoint():
+                        webinar._auto_close()
+                except Exception:  # pylint: disable=broad-except
+                    _logger.warning(
+                        "Could not close the webinar %s automatically",
+                        webinar.id,
+                        exc_info=True,
+                    )
+                else:
+                    closed |= webinar
+        self.env["ir.cron"]._notify_progress(
+            done=len(closed),
+            remaining=Webinar.search_count(domain) if more else 0,
+        )
+        return closed
+
+    def _auto_close(self):
+        """Close these ended webinars as the daily job does: the seat holders
+        left unmarked are marked as the company's setting says, then
+        :meth:`_close` writes the gifts, and the chatter tells it."""
+        webinars = self.sudo()
+        unmarked = (
+            self.env["incubator.webinar.registration"]
+            .sudo()
+            .search([("webinar_id", "in", webinars.ids), ("state", "=", "confirmed")])
+        )
+        unmarked_by_webinar = unmarked.grouped("webinar_id")
+        by_mark = {}
+        for webinar, registrations in unmarked_by_webinar.items():
+            mark = webinar.company_id.incubator_webinar_unmarked_attendance
+            by_mark.setdefault(mark or "attended", []).append(registrations)
+        for mark, registration_lists in by_mark.items():
+            unmarked.browse().union(*registration_lists).write({"state": mark})
+        webinars._close()
+        for webinar in webinars:
+            webinar._post_auto_close_note(len(unmarked_by_webinar.get(webinar, ())))
+
+    @api.model
+    def _closing_domain(self, reminder=False):
+        """The open webinars due for the automatic closing today, in the
+        time zone of the webinars: ended ``auto_close_days`` days ago or more
+        (or reopened that long ago). With ``reminder``: those that ended
+        before today, never closed nor reminded, and not due yet."""
+        today = self._closing_today()
+        company_domains = []
+        companies = [
+            company
+            for (company,) in self.sudo()._read_group(
+                [("state", "=", "published")], ["company_id"]
+            )
+        ]
+        for company in companies:
+            days = max(company.incubator_webinar_auto_close_days or 1, 1)
+            # due from the day ``days`` after the local day of the end
+            due_before = self._closing_day_start(today - timedelta(days=days - 1))
+            if reminder:
+                company_domains.append(
+                    [
+                        ("company_id", "=", company.id),
+                        ("stop", "<", self._closing_day_start(today)),
+                        ("stop", ">=", due_before),
+                    ]
+                )
+            else:
+                company_domains.append(
+                    [
+                        ("company_id", "=", company.id),
+                        "|",
+                        "&",
+                        ("reopened_on", "=", False),
+                        ("stop", "<", due_before),
+                        ("reopened_on", "<", due_before),
+                    ]
+                )
+        if not company_domains:
+            return expression.FALSE_DOMAIN
+        domain = [("state", "=", "published"), *expression.OR(company_domains)]
+        if reminder:
+            domain += [
+                ("attendance_activity_scheduled", "=", False),
+                ("reopened_on", "=", False),
+            ]
+        return domain
+
+    @api.model
+    def _closing_today(self):
+        """Today in the time zone of the webinars."""
+        return fields.Date.context_today(self.with_context(tz=WEBINAR_TZ))
+
+    @api.model
+    def _closing_day_start(self, day):
+        """Midnight of ``day`` in the time zone of the webinars, as a naive
+        UTC datetime."""
+        tz = pytz.timezone(WEBINAR_TZ)
+        local = tz.localize(datetime.combine(day, time.min))
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _closing_date(self):
+        """The day this open webinar is due for the automatic closing."""
+        self.ensure_one()
+        start_of_delay = self.reopened_on or self.stop
+        day = fields.Date.context_today(
+            self.with_context(tz=WEBINAR_TZ), start_of_delay
+        )
+        return day + timedelta(
+            days=max(self.company_id.incubator_webinar_auto_close_days or 1, 1)
+        )
+
+    def _get_attendance_organiser(self):
+        """Who marks the attendance: the organiser of the webinar, else whoever
+        created it, when they are active programme staff; else nobody."""
+        self.ensure_one()
+        webinar = self.sudo()
+        for user in (webinar.user_id, webinar.create_uid):
+            if (
+                user
+                and user.active
+                and not user.share
+                and user.has_group("incubator_community.group_incubator_user")
+            ):
+                return user
+        return self.env["res.users"]
+
+    def _prepare_attendance_activity_values(self, organiser):
+        """Summary, note and deadline of the activity "Mark attendance", in
+        the organiser's language: the deadline is the last day before the
+        automatic closing."""
+        self.ensure_one()
+        env = self.with_context(lang=organiser.lang or self.env.lang).env
+        close_date = self._closing_date()
+        if self.company_id.incubator_webinar_unmarked_attendance == "absent":
+            note = env._(
+                "Mark who attended %(webinar)s. On %(date)s the webinar is closed "
+                "automatically with the marks made so far, and the people left "
+                "unmarked count as absent.",
+                webinar=self.name,
+                date=format_date(env, close_date),
+            )
+        else:
+            note = env._(
+                "Mark who attended %(webinar)s. On %(date)s the webinar is closed "
+                "automatically with the marks made so far, and the people left "
+                "unmarked count as attended.",
+                webinar=self.name,
+                date=format_date(env, close_date),
+            )
+        return {
+            "summary": env._("Mark attendance"),
+            "note": Markup("<p>%s</p>") % note,
+            "date_deadline": max(close_date - timedelta(days=1), self._closing_today()),
+        }
+
+    def _post_auto_close_note(self, unmarked_count):
+        """Tell the chatter of the webinar it was closed automatically, and
+        how the ``unmarked_count`` people left unmarked were counted, in the
+        organiser's language (the company's otherwise)."""
+        self.ensure_one()
+        webinar = self.sudo()
+        lang = webinar.user_id.lang or webinar.company_id.partner_id.lang
+        env = self.with_context(lang=lang or self.env.lang).env
+        if webinar.company_id.incubator_webinar_unmarked_attendance == "absent":
+            body = env._(
+                "Closed automatically with the attendance marked so far; %(count)s "
+                "people left unmarked were counted as absent. Reopen the webinar "
+                "to correct the attendance: closing it again writes only what "
+                "changed.",
+                count=unmarked_count,
+            )
+        else:
+            body = env._(
+                "Closed automatically with the attendance marked so far; %(count)s "
+                "people left unmarked were counted as attended. Reopen the webinar "
+                "to correct the attendance: closing it again writes only what "
+                "changed.",
+                count=unmarked_count,
+            )
+        webinar.message_post(
+            body=Markup("<p>%s</p>") % body,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _finish_attendance_activities(self):
+        """The activities "Mark attendance" of these webinars are done once
+        they are closed (by the staff or by the daily job)."""
+        # sudo: the caller closed the webinars; the activity is the organiser's
+        self.sudo().activity_feedback(
+            ["incubator_community.mail_activity_type_webinar_attendance"]
+        )
+
+    @api.model
+    def _speakers_awaiting_close_sql(self):
+        """The speakers (``res.partner`` ids) of the webinars that ended and
+        were never closed, as an SQL subquery for a domain
+        (``("partner_id", "not in", ...)``): the hours they gave are not in
+        the ledger yet, the close writes them (the automatic one at the
+        latest), so the reciprocity invitations leave them for a later run.
+        A reopened webinar's gifts are in the ledger already."""
+        query = self.sudo()._search(
+            [
+                ("state", "=", "published"),
+                ("reopened_on", "=", False),
+                ("stop", "<", fields.Datetime.now()),
+            ]
+        )
+        return query.subselect(SQL.identifier(query.table, "speaker_id"))

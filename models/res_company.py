@@ -103,6 +103,27 @@ class ResCompany(models.Model):
         "(default of new webinars), counted in the time ledger.",
     )
     # --- end peer webinars ---
+    # --- closing of ended webinars (issue 16) ---
+    incubator_webinar_auto_close_days = fields.Integer(
+        string="Close Webinars After (days)",
+        default=3,
+        groups="base.group_user",
+        help="Days after its end when a webinar still open is closed with the "
+        "attendance marked so far, so that the speaker's gift is always written. "
+        "The day after its end, its organiser gets an activity to mark the "
+        "attendance.",
+    )
+    incubator_webinar_unmarked_attendance = fields.Selection(
+        [("attended", "Attended"), ("absent", "Absent")],
+        string="Unmarked Seat Holders Count As",
+        default="attended",
+        required=True,
+        groups="base.group_user",
+        help="How the people holding a seat whose attendance nobody marked are "
+        "counted when a webinar is closed automatically: attended (they receive "
+        "the session hour) or absent.",
+    )
+    # --- end closing of ended webinars ---
 
     # --- reminders of draft gifts (issue 16) ---
     # the cron reads them as superuser; members have no business with them
@@ -149,5 +170,10 @@ class ResCompany(models.Model):
             "CHECK (incubator_contribution_escalation_days BETWEEN 0 AND 365)",
             "A gift to confirm goes to the staff between 0 and 365 days after its "
             "declaration.",
+        ),
+        (
+            "incubator_webinar_auto_close_days_check",
+            "CHECK (incubator_webinar_auto_close_days BETWEEN 1 AND 365)",
+            "Webinars are closed automatically between 1 and 365 days after their end.",
         ),
     ]

@@ -40,6 +40,15 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.incubator_contribution_escalation_days",
         readonly=False,
     )
+    # --- closing of ended webinars (issue 16) ---
+    incubator_webinar_auto_close_days = fields.Integer(
+        related="company_id.incubator_webinar_auto_close_days",
+        readonly=False,
+    )
+    incubator_webinar_unmarked_attendance = fields.Selection(
+        related="company_id.incubator_webinar_unmarked_attendance",
+        readonly=False,
+    )
     # --- public forms (issue 13) ---
     incubator_public_form_burst_limit = fields.Integer(
         string="Submissions per Connection",

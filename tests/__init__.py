@@ -42,3 +42,5 @@ from . import test_contribution_reminders
 from . import test_help_request_expiry
 from . import test_volunteer_decline
 from . import test_candidate_invitation
+from . import test_webinar_calendar_answers
+from . import test_webinar_auto_close

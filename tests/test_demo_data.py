@@ -196,3 +196,24 @@ class TestDemoData(TransactionCase):
             declined.stage_id,
             self.env["incubator.volunteer.engagement"]._get_declined_stage(),
         )
+
+    def test_webinar_loops_story(self):
+        """A webinar closed by the daily job with the marks so far, and a
+        declined invitation whose seat went to the person waiting (issue 16)."""
+        closed = self._ref("incubator_webinar_remote_meetings_demo")
+        self.assertEqual(closed.state, "done")
+        self.assertEqual(set(closed.registration_ids.mapped("state")), {"attended"})
+        self.assertTrue(closed.contribution_ids)
+        self.assertIn(
+            "Closed automatically",
+            " ".join(str(body) for body in closed.message_ids.mapped("body")),
+        )
+        governance = self._ref("incubator_webinar_governance_demo")
+        declined = self._ref("incubator_webinar_registration_governance_chloe_demo")
+        promoted = self._ref("incubator_webinar_registration_governance_marc_demo")
+        self.assertEqual(declined.state, "cancelled")
+        self.assertEqual(promoted.state, "confirmed")
+        attendee = governance.calendar_event_id.attendee_ids.filtered(
+            lambda a: a.partner_id == declined.partner_id
+        )
+        self.assertEqual(attendee.state, "declined")

@@ -348,6 +348,10 @@ METHODS = {
         _effect(staff="ab"), "a webinar's entry moves with the webinar's rights, "
         "and the calendar's: a private entry is its organiser's (staff here)",
         on("webinar_entries", {"name": "Renamed in the calendar"})),
+    ("calendar.attendee", "write"): Row(
+        _orm("calendar.attendee", "write"), "the access matrix's cell (an "
+        "answer to a webinar's invitation moves the person's own seat only, "
+        "see test_webinar_calendar_answers)", write_call),
     # ----------------------------------------------------------------- coaching
     # a: started engagement of project A (coach Julie = coach), b: of B
     ("incubator.coaching.engagement", "action_create_sale_order"): Row(
