@@ -79,7 +79,7 @@ class ResPartner(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # "who owes time": the entrepreneurs below zero, counted and sorted
         # by balance without reading the other contacts
         create_index(
@@ -89,6 +89,7 @@ class ResPartner(models.Model):
             ["incubator_balance"],
             where="is_entrepreneur AND active",
         )
+        return res
 
     @api.depends("incubator_project_ids")
     def _compute_incubator_project_count(self):
