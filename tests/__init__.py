@@ -37,3 +37,6 @@ from . import test_i18n_rendering
 from . import test_deploy_config
 from . import test_website_search
 from . import test_website_pages
+from . import test_portal_skills
+from . import test_standing_offer
+from . import test_webinar_propose
