@@ -82,6 +82,7 @@
         "demo/incubator_webinar_demo.xml",
         "demo/incubator_coaching_demo.xml",
         "demo/incubator_volunteer_demo.xml",
+        "demo/incubator_help_standing_offer_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

@@ -8,13 +8,18 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.modules.module import get_manifest
+from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools import convert_file
 
 from ..tools import FormError
-from .common import IncubatorMatchingCommon
+from .common import IncubatorMatchingCommon, skip_without
+from .common_forms import HostileInputCommon
 from .common_portal import IncubatorPortalCommon
 from .test_portal import RpcCallerMixin
+from .test_portal_skills import HostileFormMixin
 
+MODULE = "incubator_community"
 OFFER = "incubator.help.standing.offer"
 
 
@@ -210,6 +215,15 @@ class TestStandingOffer(StandingOfferCommon):
         self.assertTrue(self.offer_b.is_expired)
         self.assertIn(self.offer_b, self.Offer.search([("is_expired", "=", True)]))
         self.assertNotIn(self.offer_b, self.Offer.search([("is_expired", "=", False)]))
+
+    def test_anonymising_removes_the_offers(self):
+        self._offer(self.partner_b, self.skill_odoo, active=False)
+        self.partner_b.with_user(self.user_manager)._incubator_anonymise()
+        self.assertFalse(
+            self.Offer.with_context(active_test=False).search(
+                [("partner_id", "=", self.partner_b.id)]
+            )
+        )
 
     # ------------------------------------------------------------------
     # Matching and digest
@@ -468,3 +482,108 @@ class TestStandingOfferPortal(IncubatorPortalCommon, RpcCallerMixin):
         self.assertEqual(own.partner_id, self.partner_a)
         self.assertEqual(own.state, "closed")
         self.assertFalse(self.env[OFFER].search([("name", "=", "Forged")]))
+
+
+@tagged("incubator", "incubator_demo")
+class TestStandingOfferDemo(TransactionCase):
+    """The demo shows the loops of issue 16: a member's self-entered skill and
+    standing offer, a webinar proposal waiting for review (loaded here when
+    the database has no demo data, as test_demo_data does)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if cls.env["ir.module.module"]._get(MODULE).demo:
+            return
+        for path in get_manifest(MODULE)["demo"]:
+            convert_file(
+                cls.env, MODULE, path, {}, mode="init", noupdate=True, kind="demo"
+            )
+
+    def test_demo_offers_and_proposal(self):
+        ref = self.env.ref
+        karim = ref(f"{MODULE}.res_partner_karim_demo")
+        offer = ref(f"{MODULE}.incubator_help_standing_offer_karim_demo")
+        self.assertEqual(offer.partner_id, karim)
+        self.assertEqual(offer.state, "published")
+        self.assertFalse(offer.is_expired)
+        proposal = ref(f"{MODULE}.incubator_webinar_proposal_karim_demo")
+        self.assertEqual(proposal.speaker_id, karim)
+        self.assertEqual(proposal.state, "draft")
+        self.assertTrue(proposal.proposal_pending)
+        # Karim's offer makes him a candidate for a request wanting logistics
+        request = self.env["incubator.help.request"].create(
+            {
+                "name": "Test deliveries",
+                "requester_id": ref(f"{MODULE}.res_partner_morgane_demo").id,
+                "skill_ids": [Command.set(offer.skill_ids.ids)],
+            }
+        )
+        candidate = next(
+            c
+            for c in request._get_matching_candidates(limit=0)
+            if c["partner"] == karim
+        )
+        self.assertTrue(
+            any(reason.startswith("Offers help") for reason in candidate["reasons"])
+        )
+
+
+@tagged("post_install", "-at_install", "incubator", "incubator_hostile")
+class TestStandingOfferHostile(HostileFormMixin, HostileInputCommon):
+    def setUp(self):
+        super().setUp()
+        self._login(self.user_portal_a)
+
+    @skip_without("hypothesis")
+    def test_offer_form_property(self):
+        from hypothesis import example, given
+        from hypothesis import strategies as st
+
+        from . import test_hostile_input as hostile
+
+        skill_ids = [str(skill.id) for skill in self.skill_type.skill_ids]
+        today = fields.Date.context_today(self.env.user)
+
+        def accepted(before, response):
+            self.assertIn("message=offer_created", response.headers["Location"])
+            offer = self._new_rows(OFFER, before)
+            self.assertEqual(len(offer), 1)
+            self.assertEqual(offer.partner_id, self.partner_a)
+            self.assertEqual(offer.state, "published")
+            self._assert_clean_text(offer.name, 200)
+            self._assert_clean_text(offer.description, 5000)
+            self.assertTrue(0 < offer.hours_per_month <= 80)
+            self.assertTrue(offer.skill_ids)
+            self.assertTrue(not offer.date_end or offer.date_end >= today)
+
+        @hostile.HYPOTHESIS
+        @given(
+            form=st.fixed_dictionaries(
+                {
+                    "name": st.one_of(st.just("Bookkeeping"), hostile.HOSTILE_TEXT),
+                    "description": hostile.HOSTILE_TEXT,
+                    "hours_per_month": st.one_of(st.just("2"), hostile.HOSTILE_NUMBER),
+                    "date_end": st.one_of(st.just(""), hostile.HOSTILE_DATE),
+                }
+            ),
+            skills=st.lists(
+                st.one_of(st.sampled_from(skill_ids), hostile.HOSTILE_ID), max_size=4
+            ),
+        )
+        @example(
+            form={
+                "name": hostile.SCRIPT,
+                "description": hostile.SCRIPT,
+                "hours_per_month": "80.0001",
+                "date_end": "9999-12-31",
+            },
+            skills=skill_ids[:1],
+        )
+        def check(form, skills):
+            pairs = [*form.items(), *(("skill_ids", skill) for skill in skills)]
+            self._check_form(
+                "/my/skills/offers/new", pairs, accepted, repr((form, skills))
+            )
+
+        check()

@@ -13,7 +13,10 @@ from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from ..tools import FormError
+from .common import skip_without
+from .common_forms import HostileInputCommon
 from .common_portal import IncubatorPortalCommon
+from .test_portal_skills import HostileFormMixin
 
 WEBINAR = "incubator.webinar"
 
@@ -346,3 +349,77 @@ class TestWebinarProposeTour(WebinarProposeCommon):
             ],
         )
         self.assertEqual(webinar.skill_ids, self.skill_facilitation)
+
+
+@tagged("post_install", "-at_install", "incubator", "incubator_hostile")
+class TestWebinarProposeHostile(HostileFormMixin, HostileInputCommon):
+    def setUp(self):
+        super().setUp()
+        self._login(self.user_portal_a)
+
+    @skip_without("hypothesis")
+    def test_propose_property(self):
+        from hypothesis import example, given
+        from hypothesis import strategies as st
+
+        from . import test_hostile_input as hostile
+
+        skill_ids = [str(skill.id) for skill in self.skill_type.skill_ids]
+        today = fields.Date.context_today(self.env.user)
+        in_a_month = str(today + timedelta(days=30))
+
+        def accepted(before, response):
+            self.assertIn("message=proposed", response.headers["Location"])
+            webinar = self._new_rows(WEBINAR, before)
+            if not webinar:  # the honeypot: nothing, the usual answer
+                return
+            self.assertEqual(len(webinar), 1)
+            self.assertEqual(webinar.speaker_id, self.partner_a)
+            self.assertEqual(webinar.state, "draft")
+            self.assertTrue(webinar.proposal_pending)
+            self.assertFalse(webinar.is_published)
+            self.assertIn(webinar.project_id.id, (False, self.project_a.id))
+            self._assert_clean_text(webinar.name, 200)
+            self._assert_clean_text(webinar.proposal_dates, 1000)
+            self.assertTrue(webinar.skill_ids)
+            self.assertGreater(webinar.start, fields.Datetime.now())
+
+        @hostile.HYPOTHESIS
+        @given(
+            form=st.fixed_dictionaries(
+                {
+                    "name": st.one_of(st.just("Pricing"), hostile.HOSTILE_TEXT),
+                    "learning": st.one_of(st.just("Prices"), hostile.HOSTILE_TEXT),
+                    "preferred_date": st.one_of(
+                        st.just(in_a_month), hostile.HOSTILE_DATE
+                    ),
+                    "preferred_dates": hostile.HOSTILE_TEXT,
+                    "project_id": st.one_of(
+                        st.sampled_from(
+                            ["", str(self.project_a.id), str(self.project_b.id)]
+                        ),
+                        hostile.HOSTILE_ID,
+                    ),
+                }
+            ),
+            skills=st.lists(
+                st.one_of(st.sampled_from(skill_ids), hostile.HOSTILE_ID), max_size=4
+            ),
+        )
+        @example(
+            form={
+                "name": hostile.SCRIPT,
+                "learning": hostile.SCRIPT,
+                "preferred_date": "",
+                "preferred_dates": hostile.SCRIPT,
+                "project_id": str(self.project_b.id),  # not theirs
+            },
+            skills=skill_ids[:1],
+        )
+        def check(form, skills):
+            pairs = [*form.items(), *(("skill_ids", skill) for skill in skills)]
+            self._check_form(
+                "/my/webinars/propose", pairs, accepted, repr((form, skills))
+            )
+
+        check()
