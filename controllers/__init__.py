@@ -3,9 +3,11 @@ from . import main
 from . import portal
 from . import contribution_portal
 from . import help_request_portal
+from . import skill_portal
 from . import form_guard
 from . import webinar
 from . import webinar_portal
+from . import webinar_propose_portal
 from . import coaching_portal
 from . import volunteer
 from . import volunteer_portal

@@ -16,9 +16,11 @@ from . import incubator_reciprocity_invitation
 from . import incubator_help_offer
 from . import incubator_help_request
 from . import incubator_help_digest
+from . import incubator_help_standing_offer
 from . import incubator_form_throttle
 from . import incubator_webinar
 from . import incubator_webinar_registration
+from . import incubator_webinar_proposal
 from . import calendar_event
 from . import calendar_attendee
 from . import project_project

@@ -34,6 +34,9 @@ class IncubatorHelpRequest(models.Model):
     # 100 (owes that much time or more).
     _incubator_match_weights = {"skill": 0.6, "reciprocity": 0.3, "load": 0.1}
     _incubator_match_balance_scale = 10.0
+    # Matching: the level progress (0-100) a wanted skill counts for when the
+    # candidate offers it in a standing offer without declaring a higher level
+    _incubator_match_offer_progress = 50.0
     # Fields a member who is not staff may set when creating a request (like
     # project.task's SELF_WRITABLE_FIELDS), whatever the path
     _incubator_portal_create_fields = {
@@ -627,11 +630,13 @@ class IncubatorHelpRequest(models.Model):
     def _get_matching_candidates(self, limit=20):
         """Rank the peers who could help on this request.
 
-        Candidates are entrepreneurs holding at least one wanted skill, except
-        the requester and their team. The score (0-100) weighs:
+        Candidates are entrepreneurs holding at least one wanted skill, or
+        offering it in a current standing offer, except the requester and
+        their team. The score (0-100) weighs:
 
         - skill fit and level: mean over the wanted skills of the candidate's
-          level progress (0 for a skill they do not hold);
+          level progress (0 for a skill they neither hold nor offer; a skill
+          offered counts for ``_incubator_match_offer_progress`` at least);
         - reciprocity: those who owe time to the community (lowest
           ``incubator_balance``) first, those far ahead last;
         - load: fewer requests in progress as a helper (matched, not done).
@@ -647,31 +652,28 @@ class IncubatorHelpRequest(models.Model):
             return []
         excluded = self._incubator_excluded_partners()
 
-        # 1. skills: the levels of the wanted skills held by each entrepreneur
-        skill_groups = (
-            self.env["incubator.partner.skill"]
-            .sudo()
-            ._read_group(
-                [
-                    ("skill_id", "in", wanted.ids),
-                    ("partner_id.is_entrepreneur", "=", True),
-                    ("partner_id.active", "=", True),
-                    ("partner_id", "not in", excluded.ids),
-                ],
-                ["partner_id", "skill_id", "skill_level_id"],
-            )
-        )
-        if not skill_groups:
+        # 1. skills: the levels of the wanted skills held by each entrepreneur,
+        # and the current standing offers covering them, in one query
+        skill_rows = self._incubator_held_and_offered_skills(wanted, excluded)
+        if not skill_rows:
             return []
         levels = self.env["hr.skill.level"].search_fetch(
-            [("id", "in", list({level.id for __, __, level in skill_groups}))],
+            [("id", "in", list({row[2] for row in skill_rows if row[2]}))],
             ["name", "level_progress"],
         )
         progress = {level.id: level.level_progress for level in levels}
+        level_by_id = {level.id: level for level in levels}
         held = {}  # partner id -> {skill id: level}
-        for partner, skill, level in skill_groups:
-            held.setdefault(partner.id, {})[skill.id] = level
-        candidate_ids = list(held)
+        offered = {}  # partner id -> {offer id: (title, {skill ids})}
+        for partner_id, skill_id, level_id, offer_id, offer_name in skill_rows:
+            if level_id:
+                held.setdefault(partner_id, {})[skill_id] = level_by_id[level_id]
+            if offer_id:
+                offer = offered.setdefault(partner_id, {}).setdefault(
+                    offer_id, (offer_name, set())
+                )
+                offer[1].add(skill_id)
+        candidate_ids = list({row[0] for row in skill_rows})
 
         # 2. reciprocity: the balances of the candidates, in one query
         partners = self.env["res.partner"].search_fetch(
@@ -691,13 +693,20 @@ class IncubatorHelpRequest(models.Model):
         loads = {helper.id: count for helper, count in load_groups}
 
         weights = self._incubator_match_weights
+        offer_progress = self._incubator_match_offer_progress
         candidates = []
         for partner in partners:
-            partner_levels = held[partner.id]
+            partner_levels = held.get(partner.id, {})
+            partner_offers = offered.get(partner.id, {})
+            offered_skills = set().union(*(ids for __, ids in partner_offers.values()))
             skill_score = sum(
-                progress.get(partner_levels[skill.id].id, 0)
+                max(
+                    progress.get(partner_levels[skill.id].id, 0)
+                    if skill.id in partner_levels
+                    else 0,
+                    offer_progress if skill.id in offered_skills else 0,
+                )
                 for skill in wanted
-                if skill.id in partner_levels
             ) / len(wanted)
             balance = partner.incubator_balance
             reciprocity_score = self._incubator_reciprocity_score(balance)
@@ -718,7 +727,7 @@ class IncubatorHelpRequest(models.Model):
                     "balance": balance,
                     "load": load,
                     "reasons": self._incubator_match_reasons(
-                        wanted, partner_levels, balance, load
+                        wanted, partner_levels, balance, load, offers=partner_offers
                     ),
                 }
             )
@@ -741,18 +750,37 @@ class IncubatorHelpRequest(models.Model):
         scale = self._incubator_match_balance_scale
         return max(0.0, min(100.0, 50.0 - 50.0 * (balance or 0.0) / scale))
 
-    def _incubator_match_reasons(self, wanted, partner_levels, balance, load):
+    def _incubator_match_reasons(
+        self, wanted, partner_levels, balance, load, offers=None
+    ):
+        """The reasons of a candidate's rank, translated. ``offers``: {offer
+        id: (title, {skill ids})} of their current standing offers covering
+        wanted skills."""
         env = self.env
         reasons = []
         missing = []
+        offered_skills = set()
+        for __, skill_ids in (offers or {}).values():
+            offered_skills |= skill_ids
         for skill in wanted:
             level = partner_levels.get(skill.id)
             if level:
                 reasons.append(
                     env._("%(level)s in %(skill)s", level=level.name, skill=skill.name)
                 )
-            else:
+            elif skill.id not in offered_skills:
                 missing.append(skill.name)
+        for offer_id in sorted(offers or {}):
+            title, skill_ids = offers[offer_id]
+            reasons.append(
+                env._(
+                    'Offers help: "%(offer)s" (%(skills)s)',
+                    offer=title,
+                    skills=", ".join(
+                        skill.name for skill in wanted if skill.id in skill_ids
+                    ),
+                )
+            )
         if missing:
             reasons.append(env._("Lacks %s", ", ".join(missing)))
         hours = formatLang(env, abs(balance or 0.0), digits=1)
@@ -787,11 +815,11 @@ class IncubatorHelpRequest(models.Model):
         """The domain of :meth:`_search_matching_open_requests` (to search
         as the caller: the record rules of the requests apply)."""
         partner = partner.sudo()
-        skill_ids = (
-            self.env["incubator.partner.skill"]
+        # the skills they hold or offer, as a subquery (no query of its own)
+        skills = (
+            self.env["hr.skill"]
             .sudo()
-            .search_fetch([("partner_id", "=", partner.id)], ["skill_id"])
-            .skill_id.ids
+            ._search([("id", "in", self._incubator_partner_skills_sql(partner))])
         )
         projects = partner.incubator_project_ids
         # the caller's team: the (active) entrepreneurs of their (active)
@@ -813,7 +841,7 @@ class IncubatorHelpRequest(models.Model):
             ("addressed_to_id", "=", partner.id),
             "&",
             ("addressed_to_id", "=", False),
-            ("skill_ids", "in", skill_ids),
+            ("skill_ids", "in", skills),
         ]
         return domain
 
@@ -846,17 +874,19 @@ class IncubatorHelpRequest(models.Model):
         )
         if not requests:
             return {}
-        partner_skills = (
-            self.env["incubator.partner.skill"]
-            .sudo()
-            ._read_group(
-                [("partner_id", "in", partners.ids)],
-                ["partner_id"],
-                ["skill_id:array_agg"],
+        # the skills they hold or offer (current standing offers), one query
+        partner_skills = self.env.execute_query(
+            SQL(
+                """SELECT held.partner_id, array_agg(DISTINCT held.skill_id)
+                     FROM (%s) held
+                    WHERE held.partner_id IN %s
+                 GROUP BY held.partner_id""",
+                self._incubator_held_and_offered_skills_sql(),
+                tuple(partners.ids),
             )
         )
         skills_of = {
-            partner.id: set(skill_ids) for partner, skill_ids in partner_skills
+            partner_id: set(skill_ids) for partner_id, skill_ids in partner_skills
         }
         # projects of the partners and their teams, in two queries
         partners_sudo = partners.sudo()
@@ -931,7 +961,10 @@ class IncubatorHelpRequest(models.Model):
                     ("is_entrepreneur", "=", True),
                     ("incubator_digest_optout", "=", False),
                     ("email", "!=", False),
+                    "|",
                     ("incubator_skill_ids", "!=", False),
+                    # or a current standing offer (subquery)
+                    ("id", "in", self._incubator_offering_partners_sql()),
                     ("id", "not in", already.partner_id.ids),
                 ],
                 order="id",
@@ -958,6 +991,65 @@ class IncubatorHelpRequest(models.Model):
     # ------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------
+
+    @api.model
+    def _incubator_held_and_offered_skills_sql(self):
+        """SQL selecting ``partner_id, skill_id, level_id, offer_id,
+        offer_name``: each skill a contact declared (with its level, no
+        offer), then each skill of their current standing offers (no level)."""
+        self.env["incubator.partner.skill"].flush_model(
+            ["partner_id", "skill_id", "skill_level_id"]
+        )
+        return SQL(
+            """SELECT partner_id, skill_id, skill_level_id AS level_id,
+                      NULL::integer AS offer_id, NULL::varchar AS offer_name
+                 FROM incubator_partner_skill
+            UNION ALL
+               SELECT partner_id, skill_id, NULL, offer_id, offer_name
+                 FROM (%s) offered""",
+            self.env["incubator.help.standing.offer"]._incubator_offered_skills_sql(),
+        )
+
+    def _incubator_held_and_offered_skills(self, wanted, excluded):
+        """Rows ``(partner id, skill id, level id, offer id, offer title)`` of
+        :meth:`_incubator_held_and_offered_skills_sql` for the ``wanted``
+        skills, of active entrepreneurs other than ``excluded``, in one
+        query."""
+        self.env["res.partner"].flush_model(["is_entrepreneur", "active"])
+        return self.env.execute_query(
+            SQL(
+                """SELECT held.partner_id, held.skill_id, held.level_id,
+                          held.offer_id, held.offer_name
+                     FROM (%s) held
+                     JOIN res_partner partner ON partner.id = held.partner_id
+                    WHERE held.skill_id IN %s
+                      AND partner.is_entrepreneur AND partner.active
+                      AND NOT (held.partner_id = ANY(%s))
+                 ORDER BY held.partner_id, held.skill_id, held.offer_id""",
+                self._incubator_held_and_offered_skills_sql(),
+                tuple(wanted.ids),
+                excluded.ids,
+            )
+        )
+
+    @api.model
+    def _incubator_partner_skills_sql(self, partner):
+        """SQL selecting the ids of the skills ``partner`` holds or offers
+        (current standing offers), for a domain's subquery."""
+        return SQL(
+            "(SELECT held.skill_id FROM (%s) held WHERE held.partner_id = %s)",
+            self._incubator_held_and_offered_skills_sql(),
+            partner.id,
+        )
+
+    @api.model
+    def _incubator_offering_partners_sql(self):
+        """SQL selecting the contacts holding a current standing offer, for a
+        domain's subquery."""
+        return SQL(
+            "(SELECT offered.partner_id FROM (%s) offered)",
+            self.env["incubator.help.standing.offer"]._incubator_offered_skills_sql(),
+        )
 
     def _incubator_notify_offer(self, offer):
         """Tell the requesting side about an offer: a note addressed to them,

@@ -190,6 +190,13 @@ class IncubatorReciprocityInvitation(models.Model):
             return []
         return HelpRequest._search_matching_open_requests(self.partner_id, limit=limit)
 
+    def _get_hosting_hours(self):
+        """The hours hosting a webinar credits the member (preparation and
+        session), as the proposal form shows them."""
+        self.ensure_one()
+        Webinar = self.env["incubator.webinar"].with_company(self.company_id)
+        return Webinar._incubator_proposal_hours()["total"]
+
     def _send_invitation_mails(self):
         template = self.env.ref(
             "incubator_community.mail_template_reciprocity_invitation",

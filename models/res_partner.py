@@ -245,10 +245,11 @@ class ResPartner(models.Model):
         """Erase the personal data of members, keeping what they did.
 
         The contact becomes "Anonymised member", archived, without e-mail,
-        phone, address, picture, notes, tags nor skills, and its portal users
-        are archived with an anonymous login; the motivations of its volunteer
-        applications are cleared. Its ledger entries, and so every balance,
-        stay as they are. A privacy log records who did it and when.
+        phone, address, picture, notes, tags, skills nor standing offers of
+        help, and its portal users are archived with an anonymous login; the
+        motivations of its volunteer applications are cleared. Its ledger
+        entries, and so every balance, stay as they are. A privacy log records
+        who did it and when.
         Community administrators only (and the superuser).
         """
         # the user, not the sudo mode: the system (OdooBot) is an administrator
@@ -275,6 +276,10 @@ class ResPartner(models.Model):
             for user in users:
                 user.login = f"anonymised-{user.id}"
             partner.incubator_skill_ids.unlink()
+            # their standing offers of help describe them in their own words
+            self.env["incubator.help.standing.offer"].sudo().with_context(
+                active_test=False
+            ).search([("partner_id", "=", partner.id)]).unlink()
             self.env["incubator.volunteer.engagement"].sudo().with_context(
                 active_test=False
             ).search([("partner_id", "=", partner.id)]).write(

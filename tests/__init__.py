@@ -44,3 +44,6 @@ from . import test_volunteer_decline
 from . import test_candidate_invitation
 from . import test_webinar_calendar_answers
 from . import test_webinar_auto_close
+from . import test_portal_skills
+from . import test_standing_offer
+from . import test_webinar_propose

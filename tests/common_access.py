@@ -104,6 +104,12 @@ ORM_MATRIX = {
         STAFF_NO_UNLINK, EVERYTHING, NOTHING,
     ),
     "incubator.help.match": WIZARD_STAFF,
+    # issue 16: the standing offers of help of A and of B; members read their
+    # own, and write them through the portal's model methods only
+    "incubator.help.standing.offer": _rows(
+        NOTHING, ("a", "", "", ""), ("b", "", "", ""),
+        EVERYTHING, EVERYTHING, NOTHING,
+    ),
     "incubator.help.digest": _rows(
         NOTHING, NOTHING, NOTHING, READ_ALL, EVERYTHING, NOTHING,
     ),
@@ -286,6 +292,18 @@ class AccessMatrixCommon(IncubatorCoachingCommon):
                 {"request_id": request_other.id, "helper_id": cls.partner_b.id},
             ]
         )
+        standing_offer_a, standing_offer_b = env[
+            "incubator.help.standing.offer"
+        ].create(
+            [
+                {
+                    "name": f"Test access standing offer of {partner.name}",
+                    "partner_id": partner.id,
+                    "skill_ids": [Command.set(cls.skill_odoo.ids)],
+                }
+                for partner in (cls.partner_a, cls.partner_b)
+            ]
+        )
         week = today - timedelta(days=today.weekday())
         digest_a, digest_b = env["incubator.help.digest"].create(
             [
@@ -405,6 +423,7 @@ class AccessMatrixCommon(IncubatorCoachingCommon):
         cls.volunteering_a, cls.volunteering_b = volunteering_a, volunteering_b
         cls.request_a, cls.request_b = request_a, request_b
         cls.offer_a, cls.offer_b = offer_a, offer_b
+        cls.standing_offer_a, cls.standing_offer_b = standing_offer_a, standing_offer_b
         cls.draft_a, cls.draft_b = draft_a, draft_b
         cls.registration_a, cls.registration_b = registration_a, registration_b
         cls.webinar_a, cls.webinar_b = webinar_a, webinar_b
@@ -445,6 +464,7 @@ class AccessMatrixCommon(IncubatorCoachingCommon):
             "incubator.help.offer": (offer_a, offer_b),
             "incubator.help.request": (request_a, request_b),
             "incubator.help.digest": (digest_a, digest_b),
+            "incubator.help.standing.offer": (standing_offer_a, standing_offer_b),
             "incubator.form.throttle": (throttle_a, throttle_b),
             "incubator.webinar": (webinar_a, webinar_b),
             "incubator.webinar.registration": (registration_a, registration_b),
@@ -493,6 +513,7 @@ class AccessMatrixCommon(IncubatorCoachingCommon):
             "incubator.help.offer": {"message": "Rewritten"},
             "incubator.help.request": {"description": "Rewritten"},
             "incubator.help.digest": {"week_start": week - timedelta(days=7)},
+            "incubator.help.standing.offer": {"description": "Rewritten"},
             "incubator.form.throttle": {"form_key": "rewritten"},
             "incubator.webinar": {"subtitle": "Rewritten"},
             "incubator.webinar.registration": {"waiting_since": datetime(2029, 1, 1)},
@@ -561,6 +582,14 @@ class AccessMatrixCommon(IncubatorCoachingCommon):
             ),
             "incubator.help.digest": tuple(
                 {"partner_id": partner.id, "week_start": week - timedelta(days=7)}
+                for partner in (cls.partner_a, cls.partner_b)
+            ),
+            "incubator.help.standing.offer": tuple(
+                {
+                    "name": "New standing offer",
+                    "partner_id": partner.id,
+                    "skill_ids": [Command.set(cls.skill_odoo.ids)],
+                }
                 for partner in (cls.partner_a, cls.partner_b)
             ),
             "incubator.form.throttle": (
@@ -714,6 +743,52 @@ ROUTE_MATRIX = {
             (404, 404),
         )),
     ],
+    # issue 16: the member's own skills and standing offers; a: line or offer
+    # of A, b: of B (staff manage other people's in the backend)
+    "/my/skills": [("GET", None, MEMBERS_200)],
+    # an empty form: the page again with its errors
+    "/my/skills/add": [("POST", None, MEMBERS_200)],
+    # no level chosen: an error on the page
+    "/my/skills/<int:skill_line_id>/level": [
+        ("POST", "skill_line", _each(
+            (LOGIN, LOGIN), (200, 404), (404, 200), (404, 404), (404, 404),
+            (404, 404),
+        )),
+    ],
+    "/my/skills/<int:skill_line_id>/remove": [
+        ("POST", "skill_line", _each(
+            (LOGIN, LOGIN), (303, 404), (404, 303), (404, 404), (404, 404),
+            (404, 404),
+        )),
+    ],
+    "/my/skills/offers/new": [
+        ("GET", None, MEMBERS_200),
+        ("POST", None, MEMBERS_200),  # empty: the form again with its errors
+    ],
+    "/my/skills/offers/<int:offer_id>": [
+        ("GET", "standing_offer", _each(
+            (LOGIN, LOGIN), (200, 404), (404, 200), (404, 404), (404, 404),
+            (404, 404),
+        )),
+        # empty: the form again with its errors
+        ("POST", "standing_offer", _each(
+            (LOGIN, LOGIN), (200, 404), (404, 200), (404, 404), (404, 404),
+            (404, 404),
+        )),
+    ],
+    "/my/skills/offers/<int:offer_id>/close": [
+        ("POST", "standing_offer", _each(
+            (LOGIN, LOGIN), (303, 404), (404, 303), (404, 404), (404, 404),
+            (404, 404),
+        )),
+    ],
+    # published already: nothing changes, back to the page
+    "/my/skills/offers/<int:offer_id>/reopen": [
+        ("POST", "standing_offer", _each(
+            (LOGIN, LOGIN), (303, 404), (404, 303), (404, 404), (404, 404),
+            (404, 404),
+        )),
+    ],
     "/webinars": [("GET", None, ALL_200)],
     "/webinars/page/<int:page>": [("GET", None, ALL_200)],
     # a: draft webinar of A (staff preview), b: published webinar of B
@@ -755,6 +830,11 @@ ROUTE_MATRIX = {
     ],
     "/my/webinars": [("GET", None, MEMBERS_200)],
     "/my/webinars/page/<int:page>": [("GET", None, MEMBERS_200)],
+    # issue 16: a member proposes a webinar; empty: the form with its errors
+    "/my/webinars/propose": [
+        ("GET", None, MEMBERS_200),
+        ("POST", None, MEMBERS_200),
+    ],
     # a: registration of A, b: of B; staff cancel from the backend
     "/my/webinars/<int:registration_id>/cancel": [
         ("POST", "registration", _each(
@@ -905,6 +985,12 @@ class RouteMatrixCommon(AccessMatrixCommon):
         if target == "position":
             position = (self.position_a, self.position_b)[pick]
             return {"position": slug(position), "position_id": position.id}, {}
+        if target == "skill_line":
+            line = (self.partner_a, self.partner_b)[pick].incubator_skill_ids[:1]
+            return {"skill_line_id": line.id}, {}
+        if target == "standing_offer":
+            offer = (self.standing_offer_a, self.standing_offer_b)[pick]
+            return {"offer_id": offer.id}, {}
         if target == "volunteering":
             volunteering = (self.volunteering_a, self.volunteering_b)[pick]
             return {"engagement_id": volunteering.id}, {}

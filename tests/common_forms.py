@@ -122,6 +122,9 @@ COUNTED_MODELS = (
     "incubator.help.request",
     "incubator.help.offer",
     "incubator.contribution",
+    "incubator.partner.skill",
+    "incubator.help.standing.offer",
+    "incubator.webinar",
     "calendar.event",
     "mail.message",
     "mail.mail",
@@ -149,6 +152,14 @@ WATCHED_FIELDS = {
     "incubator.help.request": ["name", "description", "state", "helper_id"],
     "incubator.help.offer": ["state", "hours", "message"],
     "incubator.contribution": ["state", "hours", "description"],
+    "incubator.partner.skill": ["skill_id", "skill_level_id"],
+    "incubator.help.standing.offer": [
+        "name",
+        "description",
+        "state",
+        "hours_per_month",
+        "date_end",
+    ],
 }
 
 

@@ -16,8 +16,9 @@ from .common_portal import IncubatorPortalCommon
 CONTRIBUTIONS_PAGE_QUERIES = 14
 # /my/help-requests (portal user): their requests with the offers, the open
 # requests matching their skills (their team as a subquery since issue 15:
-# 22 before), their offers
-HELP_REQUESTS_PAGE_QUERIES = 19
+# 22 before; their skills, declared or offered, as a subquery since issue 16:
+# 19 before), their offers
+HELP_REQUESTS_PAGE_QUERIES = 18
 
 
 @tagged("post_install", "-at_install")

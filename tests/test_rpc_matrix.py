@@ -293,6 +293,12 @@ METHODS = {
             "request_id": case.records["incubator.help.request"][side].id,
             "partner_id": case.partner_other.id,
         })),
+    # a: standing offer of A, b: of B (issue 16)
+    ("incubator.help.standing.offer", "action_close"): Row(
+        OWN_AND_STAFF, "the member closes their own offer; staff any"),
+    ("incubator.help.standing.offer", "action_reopen"): Row(
+        OWN_AND_STAFF, "the member publishes their own offer again; staff any",
+        on("closed_standing_offers")),
     # ----------------------------------------------------------------- webinars
     # a: draft webinar of A, b: published webinar of B
     ("incubator.webinar", "action_publish"): Row(STAFF, "staff publish"),
@@ -625,6 +631,11 @@ PORTAL_FIELDS = {
          "requester_project_id", "the request it answers"),
         ("helper_id helper_name", "who offers"),
     ],
+    "incubator.help.standing.offer": [  # their own (issue 16)
+        ("name description skill_ids hours_per_month date_end state is_expired "
+         "active color company_id partner_id", "their own offer, as /my/skills "
+         "shows it"),
+    ],
     "incubator.help.request": [  # asked by them, or open to them
         ("name description deadline estimated_hours skill_ids state color "
          "company_id date_done", "the request, as /my/help-requests shows it"),
@@ -797,6 +808,18 @@ class RpcMatrixCommon(RouteMatrixCommon):
             [tuple(expired.id for expired in cls.expired_requests)],
         )
         env.invalidate_all()
+        # standing offers of A and B closed already (to publish again)
+        cls.closed_standing_offers = tuple(
+            env["incubator.help.standing.offer"].create(
+                {
+                    "name": f"RPC closed offer of {partner.name}",
+                    "partner_id": partner.id,
+                    "skill_ids": [Command.set(cls.skill_odoo.ids)],
+                    "state": "closed",
+                }
+            )
+            for partner in (cls.partner_a, cls.partner_b)
+        )
 
         # webinars that took place: published (to close) and done (to reopen)
         Webinar = env["incubator.webinar"]
