@@ -974,10 +974,35 @@ class IncubatorVolunteerEngagement(models.Model):
         """Queue the personalised thank-you e-mail (mail template, editable)
         to each volunteer and note it in the chatter; a failing template never
         blocks the lifecycle."""
-        template = self.env.ref(
+        self._send_volunteer_mail(
             "incubator_community.mail_template_volunteer_thank_you",
-            raise_if_not_found=False,
+            "volunteer thank-you",
+            "thank_you_sent",
+            lambda engagement: self.env._(
+                "Thank-you e-mail sent to %(name)s.", name=engagement.visitor_name
+            ),
         )
+
+    def _send_decline(self):
+        """Queue the e-mail thanking each volunteer for their declined offer
+        (mail template, editable) and note it in the chatter; a failing
+        template never blocks the decline."""
+        self._send_volunteer_mail(
+            "incubator_community.mail_template_volunteer_declined",
+            "volunteer offer declined",
+            "decline_sent",
+            lambda engagement: self.env._(
+                "Offer declined: %(name)s was thanked for their offer by e-mail.",
+                name=engagement.visitor_name,
+            ),
+        )
+
+    def _send_volunteer_mail(self, template_xmlid, what, sent_field, note):
+        """Queue the mail of ``template_xmlid`` to each volunteer, then set
+        ``sent_field`` and post ``note(engagement)`` in the chatter; ``what``
+        names the mail in the log of a template that fails (which never
+        blocks the lifecycle)."""
+        template = self.env.ref(template_xmlid, raise_if_not_found=False)
         if not template:
             return
         # sudo: the project team moves engagements from the portal; the
@@ -987,47 +1012,13 @@ class IncubatorVolunteerEngagement(models.Model):
                 lambda e=engagement: template.sudo().send_mail(
                     e.id, email_layout_xmlid="mail.mail_notification_light"
                 ),
-                "volunteer thank-you",
+                what,
             )
             if not sent:
                 continue
-            engagement._write_protected({"thank_you_sent": True})
+            engagement._write_protected({sent_field: True})
             engagement.message_post(
-                body=Markup("<p>%s</p>")
-                % self.env._(
-                    "Thank-you e-mail sent to %(name)s.",
-                    name=engagement.visitor_name,
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
-
-    def _send_decline(self):
-        """Queue the e-mail thanking each volunteer for their declined offer
-        (mail template, editable) and note it in the chatter; a failing
-        template never blocks the decline."""
-        template = self.env.ref(
-            "incubator_community.mail_template_volunteer_declined",
-            raise_if_not_found=False,
-        )
-        if not template:
-            return
-        # sudo: the template and the mail queue are not the caller's to read
-        for engagement in self.sudo():
-            sent = engagement._run_mail_safely(
-                lambda e=engagement: template.sudo().send_mail(
-                    e.id, email_layout_xmlid="mail.mail_notification_light"
-                ),
-                "volunteer offer declined",
-            )
-            if not sent:
-                continue
-            engagement._write_protected({"decline_sent": True})
-            engagement.message_post(
-                body=Markup("<p>%s</p>")
-                % self.env._(
-                    "Offer declined: %(name)s was thanked for their offer by e-mail.",
-                    name=engagement.visitor_name,
-                ),
+                body=Markup("<p>%s</p>") % note(engagement),
                 subtype_xmlid="mail.mt_note",
             )
 
