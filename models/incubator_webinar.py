@@ -163,8 +163,12 @@ class IncubatorWebinar(models.Model):
         check_company=True,
     )
     # What the public pages show of the speaker and the hosting project, read
-    # by visitors who cannot read contacts (related fields read as superuser)
-    speaker_name = fields.Char(related="speaker_id.name", string="Speaker Name")
+    # by visitors who cannot read contacts (related fields read as superuser).
+    # The speaker's name is stored: the pages and the site search read it
+    # with the webinar, without reading the speaker's contact.
+    speaker_name = fields.Char(
+        related="speaker_id.name", string="Speaker Name", store=True
+    )
     project_name = fields.Char(related="project_id.name", string="Project Name")
     project_website_url = fields.Char(
         string="Project Page",

@@ -16,10 +16,10 @@ from .common_webinar import UPCOMING_START, WebsiteWebinarCommon
 # as the visitor, names through related fields): 19, 19, 16, 21 before.
 # Issue 15 (a webinar page reads its themes and skills with their names, one
 # query each, and formats its dates without reading res.lang): 14, 19 before.
-WEBINARS_QUERIES = 15
-WEBINARS_QUERIES_FILTERED = 15
-WEBINAR_PAGE_QUERIES = 10
-WEBINAR_PAGE_QUERIES_PORTAL = 15
+WEBINARS_QUERIES = 14
+WEBINARS_QUERIES_FILTERED = 14
+WEBINAR_PAGE_QUERIES = 9
+WEBINAR_PAGE_QUERIES_PORTAL = 14
 ODOO_EVENTS_QUERIES = 39
 ODOO_EVENT_PAGE_QUERIES = 25
 # A registration (the POST of the form and its confirmation page), identical
