@@ -318,6 +318,14 @@ def snapshot(env):
             name: env["ir.config_parameter"].get_param(key) or None
             for name, key in FORM_LIMIT_KEYS.items()
         },
+        # issue 16: the unedited reciprocity invitation proposes a webinar
+        "invitation_proposes_webinar": "/my/webinars/propose"
+        in (
+            env.ref(f"{MODULE}.mail_template_reciprocity_invitation")
+            .with_context(lang="en_US")
+            .body_html
+            or ""
+        ),
     }
 
 
@@ -383,6 +391,10 @@ def compare(before, after):
         }
         if new_limits != expected:
             problems.append(f"form limits {new_limits!r}, expected {expected!r}")
+    if not after.get("invitation_proposes_webinar"):
+        problems.append(
+            "the unedited reciprocity invitation was not reset to propose a webinar"
+        )
     return problems, sorted(dropped)
 
 
