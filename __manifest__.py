@@ -19,6 +19,7 @@
         "hr_skills",
         "sale_timesheet",
         "privacy_lookup",
+        "survey",
     ],
     "data": [
         "security/incubator_groups.xml",

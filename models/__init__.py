@@ -33,5 +33,6 @@ from . import incubator_volunteer_stage
 from . import incubator_volunteer_position
 from . import incubator_volunteer_objective
 from . import incubator_volunteer_engagement
+from . import survey_question_answer
 from . import website
 from . import ir_http

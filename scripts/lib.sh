@@ -26,7 +26,7 @@ VENV="$RUN/venv"
 PY="$VENV/bin/python"
 LOGDIR="$RUN/log"
 CONF="$RUN/odoo.conf"
-ODOO_DEPENDS="contacts,calendar,website,portal,mail,hr_skills,sale_timesheet,privacy_lookup"
+ODOO_DEPENDS="contacts,calendar,website,portal,mail,hr_skills,sale_timesheet,privacy_lookup,survey"
 ODOO_GIT_URL="https://github.com/odoo/odoo.git"
 
 step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
