@@ -5,7 +5,7 @@
 Usage: scripts/check_test_imports.py ADDONS_PATH
 
 Odoo's own runner (``odoo-bin --test-enable``), OCA's CI and runbot install
-Odoo's requirements, not scripts/requirements-test.txt. With those packages
+Odoo's requirements, not test-requirements.txt. With those packages
 made unimportable, this loads the module's tests the way Odoo's runner does
 (the ``tests`` package, then each ``test_*`` module it imports) and fails
 (exit 1) when one does not import, or when a ``tests/test_*.py`` file is not
@@ -18,7 +18,7 @@ from pathlib import Path
 
 MODULE = "incubator_community"
 TESTS_DIR = Path(__file__).resolve().parent.parent / "tests"
-# packages of scripts/requirements-test.txt that tests import; Odoo's own
+# packages of test-requirements.txt that tests import; Odoo's own
 # requirements (freezegun, polib, ...) are always there
 OPTIONAL = ("hypothesis",)
 

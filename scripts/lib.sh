@@ -144,6 +144,67 @@ ensure_requirements() {
     fi
 }
 
+# --- The addon's wheel -------------------------------------------------------
+
+# Build odoo-addon-incubator_community with whool (pyproject.toml), as OCA's
+# 18.0 repositories build theirs, from the checkout's files under the
+# module's own name; install it into a fresh environment that sees Odoo and
+# its requirements but not this checkout, and check that Odoo finds the addon
+# in that environment's odoo/addons (the odoo.addons namespace), not through
+# --addons-path.
+check_addon_wheel() {
+    local stage wheel env purelib
+    stage="$(mktemp -d)"
+    mkdir "$stage/$MODULE"
+    if git -C "$ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+        git -C "$ROOT" ls-files -z --cached --others --exclude-standard |
+            tar -C "$ROOT" --null -T - -cf - | tar -C "$stage/$MODULE" -xf -
+    else
+        tar -C "$ROOT" --exclude=./.run --exclude=./.git --exclude=__pycache__ -cf - . |
+            tar -C "$stage/$MODULE" -xf -
+    fi
+    "$PY" -m pip wheel -q --disable-pip-version-check --no-deps --no-build-isolation \
+        -w "$stage/dist" "$stage/$MODULE" >"$LOGDIR/wheel.log" 2>&1 || {
+        tail -20 "$LOGDIR/wheel.log" >&2
+        die "Building the wheel failed (log: $LOGDIR/wheel.log)"
+    }
+    wheel="$(ls "$stage"/dist/odoo_addon_"$MODULE"-*.whl 2>/dev/null | head -1)"
+    [ -n "$wheel" ] || die "pip wheel built no odoo_addon_$MODULE-*.whl"
+    env="$RUN/wheel-env"
+    rm -rf "$env"
+    "$PY" -m venv --without-pip --system-site-packages "$env"
+    # Odoo and its requirements, as the environment of the test command has
+    # them; the checkout itself is not on any path
+    purelib="$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+    printf 'import site; site.addsitedir(%s)\n' "'$purelib'" \
+        >"$("$env/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/incubator-test-odoo.pth"
+    "$PY" -m pip --python "$env/bin/python" install -q --disable-pip-version-check --no-deps \
+        --no-index "$wheel" >>"$LOGDIR/wheel.log" 2>&1 || {
+        tail -20 "$LOGDIR/wheel.log" >&2
+        die "Installing the wheel into $env failed (log: $LOGDIR/wheel.log)"
+    }
+    (cd "$env" && "$env/bin/python" - "$MODULE" "$env" <<'PYEOF') || die "Odoo does not find the addon installed from its wheel"
+import importlib
+import sys
+
+from odoo.modules import module
+from odoo.tools import config
+
+name, env = sys.argv[1], sys.argv[2]
+# Odoo's own addons only: the addon must come from the wheel
+config.parse_config(["--config", "/dev/null"], setup_logging=False)
+module.initialize_sys_path()
+path = module.get_module_path(name, display_warning=False)
+if not path or not path.startswith(env):
+    sys.exit(f"{name} found at {path!r}, not in {env}")
+manifest = module.get_manifest(name)
+importlib.import_module(f"odoo.addons.{name}")
+print(f"{name} {manifest['version']} found by Odoo in {path}")
+PYEOF
+    info "$(basename "$wheel") ($(du -k "$wheel" | cut -f1) kB) installs, and Odoo finds it"
+    rm -rf "$stage"
+}
+
 # --- PostgreSQL --------------------------------------------------------------
 
 pg_bindir() {

@@ -250,7 +250,7 @@ class Chromium:
     context of its own (cookies, storage, Odoo's bus worker), closed after."""
 
     def __init__(self, executable):
-        import websocket  # websocket-client, from scripts/requirements-test.txt
+        import websocket  # websocket-client, from test-requirements.txt
 
         self.profile = tempfile.mkdtemp(prefix="incubator-screenshots-")
         switches = [

@@ -18,13 +18,13 @@ from odoo.tests import TransactionCase, new_test_user
 
 def skip_without(package):
     """Skip the decorated test where ``package``, an optional test dependency
-    of scripts/requirements-test.txt, cannot be imported: under Odoo's own
+    of test-requirements.txt, cannot be imported: under Odoo's own
     runner, OCA's CI or runbot the rest of the suite runs. ``scripts/test``
     installs them, and there a skipped test fails the run."""
     return unittest.skipIf(
         importlib.util.find_spec(package) is None,
         f"{package} is not installed (optional test dependency, see "
-        "scripts/requirements-test.txt; scripts/test installs it)",
+        "test-requirements.txt; scripts/test installs it)",
     )
 
 

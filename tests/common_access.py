@@ -55,6 +55,7 @@ CORE_MODELS = {
     "res.config.settings",
     "privacy.lookup.wizard",
     "website",
+    "survey.question.answer",
 }
 
 ORM_MATRIX = {
@@ -201,6 +202,9 @@ ORM_MATRIX = {
     # the privacy lookup (extended to find the members in every model): the
     # system administrator's
     "privacy.lookup.wizard": dict.fromkeys(ROLES, NOTHING),
+    # the choices of Odoo's surveys (the module links a choice to a skill):
+    # survey's own rights, which none of the roles holds
+    "survey.question.answer": dict.fromkeys(ROLES, NOTHING),
 }
 # fmt: on
 
@@ -431,6 +435,13 @@ class AccessMatrixCommon(IncubatorCoachingCommon):
         def first(model, domain):
             return env[model].search(domain, limit=1)
 
+        survey_question = env["survey.question"].create(
+            {
+                "survey_id": env["survey.survey"].create({"title": "Access"}).id,
+                "title": "Which topic next?",
+                "question_type": "simple_choice",
+            }
+        )
         cls.records = {
             "incubator.project": (cls.project_a, cls.project_b),
             "incubator.project.stage": (cls.stage_incubation, cls.stage_acceleration),
@@ -496,6 +507,12 @@ class AccessMatrixCommon(IncubatorCoachingCommon):
                 webinar_b.calendar_event_id.attendee_ids[:1],
             ),
             "website": (ref("website.default_website"),) * 2,
+            "survey.question.answer": tuple(
+                env["survey.question.answer"].create(
+                    {"question_id": survey_question.id, "value": value}
+                )
+                for value in ("Choice A", "Choice B")
+            ),
         }
 
         # a harmless value to write on each model
@@ -531,6 +548,7 @@ class AccessMatrixCommon(IncubatorCoachingCommon):
             "calendar.event": {"description": "<p>Rewritten</p>"},
             "calendar.attendee": {"common_name": "Rewritten"},
             "website": {"name": "Rewritten"},
+            "survey.question.answer": {"value": "Rewritten"},
         }
 
         # values of one more record on the side of A and of B (the models of
