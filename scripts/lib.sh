@@ -15,6 +15,13 @@
 #   INCUBATOR_DB_HOST   use this PostgreSQL server instead of the private one
 #   INCUBATOR_DB_PORT, INCUBATOR_DB_USER, INCUBATOR_DB_PASSWORD
 #   INCUBATOR_HTTP_PORT port Odoo serves on (default 8069)
+#   INCUBATOR_HTTP_INTERFACE address Odoo listens on (default 127.0.0.1;
+#                       0.0.0.0 in a container, to reach it from outside)
+#   INCUBATOR_PYTHON    Python interpreter of .run/venv (3.10 to 3.12)
+# As root on Debian, missing system packages are installed with apt-get:
+# Python's venv, git, PostgreSQL, and, when Odoo is fetched or its
+# requirements must be built, the packages of Odoo's setup/debinstall.sh and
+# the build tools of its Python requirements.
 #   INCUBATOR_PG_PORT   port of the private cluster (default 54329, socket only)
 
 set -euo pipefail
@@ -38,18 +45,62 @@ die() {
 
 # --- Python environment and Odoo ------------------------------------------
 
+# Odoo 18.0 runs on Python 3.10, 3.11 and 3.12.
+PY_MIN=3.10
+PY_MAX=3.12
+python_supported() {
+    "$1" -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 12))' >/dev/null 2>&1
+}
+
 base_python() {
     # The machine's python3 first: it is the one that may already import Odoo.
-    local candidate
-    for candidate in "${INCUBATOR_PYTHON:-}" python3 python3.12 python3.11 python3.10; do
-        [ -n "$candidate" ] || continue
-        if "$candidate" -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 12))' \
-            >/dev/null 2>&1; then
+    local candidate found=""
+    if [ -n "${INCUBATOR_PYTHON:-}" ]; then
+        python_supported "$INCUBATOR_PYTHON" && { command -v "$INCUBATOR_PYTHON"; return; }
+        die "INCUBATOR_PYTHON=$INCUBATOR_PYTHON is $("$INCUBATOR_PYTHON" -V 2>&1 || echo 'not found'): Odoo 18.0 supports Python $PY_MIN to $PY_MAX."
+    fi
+    if ! command -v python3 >/dev/null && can_apt; then
+        step "Installing Python 3 (apt-get install python3 python3-venv)" >&2
+        apt_install python3 python3-venv || die "Could not install python3 (log: $LOGDIR/apt.log)."
+    fi
+    for candidate in python3 python3.12 python3.11 python3.10; do
+        command -v "$candidate" >/dev/null || continue
+        found="$found $candidate ($("$candidate" -V 2>&1))"
+        if python_supported "$candidate"; then
             command -v "$candidate"
             return
         fi
     done
-    die "No Python 3.10 to 3.12 found (Odoo 18.0 supports these): install one or set INCUBATOR_PYTHON."
+    die "Odoo 18.0 supports Python $PY_MIN to $PY_MAX; found:${found:- none}. Install one of those (Debian 12: apt-get install python3) or set INCUBATOR_PYTHON to its path."
+}
+
+# Debian as root: apt-get can install what is missing.
+can_apt() {
+    [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null && [ -f /etc/debian_version ]
+}
+
+apt_install() {
+    can_apt || return 1
+    mkdir -p "$LOGDIR"
+    {
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" ||
+            { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"; }
+    } >>"$LOGDIR/apt.log" 2>&1
+}
+
+# The Debian packages Odoo lists for itself (setup/debinstall.sh reads its
+# debian/control) and the tools that build the wheels of its requirements.
+install_odoo_system_packages() {
+    local src="$1"
+    can_apt || return 1
+    step "Installing the Debian packages Odoo needs (its setup/debinstall.sh) and the build tools of its requirements"
+    if [ -x "$src/setup/debinstall.sh" ] && [ -f "$src/debian/control" ]; then
+        { apt-get update -qq && "$src/setup/debinstall.sh" -q; } >>"$LOGDIR/apt.log" 2>&1 ||
+            die "Odoo's setup/debinstall.sh failed (log: $LOGDIR/apt.log)."
+    fi
+    apt_install build-essential python3-dev libpq-dev libldap2-dev libsasl2-dev \
+        libxml2-dev libxslt1-dev libjpeg-dev zlib1g-dev libffi-dev ||
+        die "Could not install the build tools (log: $LOGDIR/apt.log)."
 }
 
 odoo_importable() {
@@ -75,10 +126,18 @@ link_odoo_source() {
     step "Installing Odoo's Python requirements from $src (first run only)"
     # cbor2 5.4.2 (pinned for Python < 3.12) no longer builds: 5.6.2 is compatible.
     sed -e 's/^cbor2==5\.4\.2.*/cbor2==5.6.2/' "$src/requirements.txt" >"$RUN/odoo-requirements.txt"
-    "$PY" -m pip install -q -r "$RUN/odoo-requirements.txt" >"$LOGDIR/pip-odoo.log" 2>&1 || {
-        tail -20 "$LOGDIR/pip-odoo.log" >&2
-        die "Could not install Odoo's requirements (log: $LOGDIR/pip-odoo.log)."
-    }
+    if ! "$PY" -m pip install -q -r "$RUN/odoo-requirements.txt" >"$LOGDIR/pip-odoo.log" 2>&1; then
+        # some requirements build from source: on Debian as root, install
+        # what Odoo lists and the build tools, then try again
+        if install_odoo_system_packages "$src"; then
+            "$PY" -m pip install -q -r "$RUN/odoo-requirements.txt" >"$LOGDIR/pip-odoo.log" 2>&1
+        else
+            false
+        fi || {
+            tail -20 "$LOGDIR/pip-odoo.log" >&2
+            die "Could not install Odoo's requirements (log: $LOGDIR/pip-odoo.log). On Debian, as root: $src/setup/debinstall.sh, then apt-get install build-essential python3-dev libpq-dev libldap2-dev libsasl2-dev."
+        }
+    fi
     "$PY" -c 'import site, sys; print(site.getsitepackages()[0])' |
         { read -r sp && echo "$src" >"$sp/odoo18-src.pth"; }
 }
@@ -89,8 +148,17 @@ ensure_venv() {
         step "Creating the Python environment in .run/venv"
         # --system-site-packages: reuse an Odoo (and its requirements) that the
         # machine's python3 can already import.
-        "$(base_python)" -m venv --system-site-packages "$VENV" ||
-            die "Could not create a virtual environment (install python3-venv)."
+        local base
+        base="$(base_python)"
+        if ! "$base" -m venv --system-site-packages "$VENV" >"$LOGDIR/venv.log" 2>&1; then
+            rm -rf "$VENV"
+            if can_apt; then
+                step "Installing Python's venv module (apt-get install python3-venv)"
+                apt_install python3-venv
+            fi
+            "$base" -m venv --system-site-packages "$VENV" >"$LOGDIR/venv.log" 2>&1 ||
+                die "Could not create a virtual environment with $base (Debian: apt-get install python3-venv; log: $LOGDIR/venv.log)."
+        fi
     fi
     if [ -n "${ODOO_SRC:-}" ] && ! odoo_importable; then
         link_odoo_source "$ODOO_SRC"
@@ -102,6 +170,10 @@ ensure_venv() {
         fi
         step "Odoo 18.0 not importable: fetching it from Odoo's official source into .run/odoo"
         if [ ! -f "$RUN/odoo/odoo/release.py" ]; then
+            if ! command -v git >/dev/null && can_apt; then
+                step "Installing git (apt-get install git ca-certificates)"
+                apt_install git ca-certificates
+            fi
             command -v git >/dev/null || { odoo_install_hint; die "git is needed to fetch Odoo."; }
             git clone --depth 1 --branch 18.0 "$ODOO_GIT_URL" "$RUN/odoo" || {
                 odoo_install_hint
@@ -354,7 +426,7 @@ db_user = $DB_USER
 db_password = ${DB_PASSWORD:-False}
 addons_path = $ADDONS_PATH
 data_dir = $RUN/data
-http_interface = 127.0.0.1
+http_interface = ${INCUBATOR_HTTP_INTERFACE:-127.0.0.1}
 http_port = ${INCUBATOR_HTTP_PORT:-8069}
 list_db = False
 EOF
