@@ -201,6 +201,13 @@ ORM_MATRIX = {
     # the privacy lookup (extended to find the members in every model): the
     # system administrator's
     "privacy.lookup.wizard": dict.fromkeys(ROLES, NOTHING),
+    # issue 17: the impact analysis (a and b: rows of the gifts A and B gave),
+    # its printing wizard and the values of its PDF, the staff's
+    "incubator.impact.report": _rows(
+        NOTHING, NOTHING, NOTHING, READ_ALL, READ_ALL, NOTHING,
+    ),
+    "incubator.impact.report.wizard": WIZARD_STAFF,
+    "report.incubator_community.report_impact": ABSTRACT,
 }
 # fmt: on
 
@@ -496,6 +503,13 @@ class AccessMatrixCommon(IncubatorCoachingCommon):
                 webinar_b.calendar_event_id.attendee_ids[:1],
             ),
             "website": (ref("website.default_website"),) * 2,
+            "incubator.impact.report": tuple(
+                first(
+                    "incubator.impact.report",
+                    [("contribution_id.giver_id", "=", partner.id)],
+                )
+                for partner in (cls.partner_a, cls.partner_b)
+            ),
         }
 
         # a harmless value to write on each model
@@ -531,6 +545,7 @@ class AccessMatrixCommon(IncubatorCoachingCommon):
             "calendar.event": {"description": "<p>Rewritten</p>"},
             "calendar.attendee": {"common_name": "Rewritten"},
             "website": {"name": "Rewritten"},
+            "incubator.impact.report": {"hours": 99.0},
         }
 
         # values of one more record on the side of A and of B (the models of
@@ -631,6 +646,7 @@ class AccessMatrixCommon(IncubatorCoachingCommon):
                 {"partner_id": cls.volunteer_b.id, "position_id": position_a.id},
                 {"partner_id": cls.volunteer_a.id, "position_id": position_b.id},
             ),
+            "incubator.impact.report": ({}, {}),
         }
 
 
