@@ -80,6 +80,10 @@
         "views/incubator_webinar_menus.xml",
         "views/incubator_coaching_menus.xml",
         "views/incubator_volunteer_menus.xml",
+        "security/incubator_impact_security.xml",
+        "report/incubator_impact_report_templates.xml",
+        "wizards/incubator_impact_report_wizard_views.xml",
+        "report/incubator_impact_report_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

@@ -7,6 +7,9 @@ RECIPROCITY_SETTINGS = (
     "incubator_reciprocity_period_months",
     "incubator_reciprocity_soft_limit",
 )
+# the impact report values the members' mutual aid at this hourly rate by
+# default: the list price of the Coaching hour product (data/)
+DEFAULT_COACHING_RATE = 75.0
 
 
 class ResCompany(models.Model):
@@ -176,4 +179,23 @@ class ResCompany(models.Model):
             "CHECK (incubator_webinar_auto_close_days BETWEEN 1 AND 365)",
             "Webinars are closed automatically between 1 and 365 days after their end.",
         ),
+        # --- impact report (issue 17) ---
+        (
+            "incubator_coaching_rate_check",
+            "CHECK (incubator_coaching_rate >= 0)",
+            "The coaching rate cannot be negative.",
+        ),
     ]
+
+    # --- impact report (issue 17) ---
+    incubator_coaching_rate = fields.Monetary(
+        string="Coaching Rate",
+        currency_field="currency_id",
+        default=DEFAULT_COACHING_RATE,
+        groups="base.group_user",
+        help="Price of an hour of coaching, in the company's currency: the "
+        "impact report values the hours the members gave each other at this "
+        "rate, to tell what the community's mutual aid would have cost. By "
+        "default the price of the module's Coaching hour product.",
+    )
+    # --- end impact report ---

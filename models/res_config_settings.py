@@ -72,3 +72,12 @@ class ResConfigSettings(models.TransientModel):
         help="Submissions of a public form with one e-mail address accepted "
         "within an hour, from any connection.",
     )
+    # --- impact report (issue 17) ---
+    incubator_coaching_rate = fields.Monetary(
+        related="company_id.incubator_coaching_rate",
+        currency_field="incubator_coaching_rate_currency_id",
+        readonly=False,
+    )
+    incubator_coaching_rate_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Coaching Rate Currency"
+    )

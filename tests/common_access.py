@@ -205,6 +205,13 @@ ORM_MATRIX = {
     # the choices of Odoo's surveys (the module links a choice to a skill):
     # survey's own rights, which none of the roles holds
     "survey.question.answer": dict.fromkeys(ROLES, NOTHING),
+    # issue 17: the impact analysis (a and b: rows of the gifts A and B gave),
+    # its printing wizard and the values of its PDF, the staff's
+    "incubator.impact.report": _rows(
+        NOTHING, NOTHING, NOTHING, READ_ALL, READ_ALL, NOTHING,
+    ),
+    "incubator.impact.report.wizard": WIZARD_STAFF,
+    "report.incubator_community.report_impact": ABSTRACT,
 }
 # fmt: on
 
@@ -513,6 +520,13 @@ class AccessMatrixCommon(IncubatorCoachingCommon):
                 )
                 for value in ("Choice A", "Choice B")
             ),
+            "incubator.impact.report": tuple(
+                first(
+                    "incubator.impact.report",
+                    [("contribution_id.giver_id", "=", partner.id)],
+                )
+                for partner in (cls.partner_a, cls.partner_b)
+            ),
         }
 
         # a harmless value to write on each model
@@ -549,6 +563,7 @@ class AccessMatrixCommon(IncubatorCoachingCommon):
             "calendar.attendee": {"common_name": "Rewritten"},
             "website": {"name": "Rewritten"},
             "survey.question.answer": {"value": "Rewritten"},
+            "incubator.impact.report": {"hours": 99.0},
         }
 
         # values of one more record on the side of A and of B (the models of
@@ -649,6 +664,7 @@ class AccessMatrixCommon(IncubatorCoachingCommon):
                 {"partner_id": cls.volunteer_b.id, "position_id": position_a.id},
                 {"partner_id": cls.volunteer_a.id, "position_id": position_b.id},
             ),
+            "incubator.impact.report": ({}, {}),
         }
 
 

@@ -508,6 +508,14 @@ METHODS = {
             None, [{"name": f"RPC contact {side}"}], {})),
     ("res.partner", "write"): Row(
         _orm("res.partner", "write"), "the access matrix's cell", write_call),
+    # ------------------------------------------------------------ impact (17)
+    ("incubator.impact.report.wizard", "action_print"): Row(
+        NONE, "the staff print the impact report (nothing written); refused to "
+        "others", wizard("incubator.impact.report.wizard", lambda case, side: {
+            "date_from": "2020-01-01",
+            "date_to": "2030-12-31",
+            "company_id": case.env.company.id,
+        })),
 }
 # fmt: on
 

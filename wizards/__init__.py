@@ -3,3 +3,4 @@ from . import incubator_contribution_reason_wizard
 from . import incubator_help_match
 from . import incubator_volunteer_hours_wizard
 from . import privacy_lookup_wizard
+from . import incubator_impact_report_wizard
