@@ -72,3 +72,12 @@ class ResConfigSettings(models.TransientModel):
         help="Submissions of a public form with one e-mail address accepted "
         "within an hour, from any connection.",
     )
+    # --- demand that becomes webinars (issue 17) ---
+    incubator_webinar_demand_askers = fields.Integer(
+        related="company_id.incubator_webinar_demand_askers",
+        readonly=False,
+    )
+    incubator_webinar_demand_days = fields.Integer(
+        related="company_id.incubator_webinar_demand_days",
+        readonly=False,
+    )

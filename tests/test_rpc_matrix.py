@@ -508,6 +508,15 @@ METHODS = {
             None, [{"name": f"RPC contact {side}"}], {})),
     ("res.partner", "write"): Row(
         _orm("res.partner", "write"), "the access matrix's cell", write_call),
+    # ------------------------------------------------- suggested webinars (17)
+    # a: A asked for facilitation, b: B for Dutch; A, B and somebody else ask
+    # for Odoo (help requests): the refresh suggests it
+    ("incubator.webinar.suggestion", "action_refresh"): Row(
+        STAFF, "staff look for the demand of their companies now"),
+    ("incubator.webinar.suggestion", "action_draft_webinar"): Row(
+        STAFF, "staff draft the webinar; the askers get a seat and an e-mail"),
+    ("incubator.webinar.suggestion", "action_dismiss"): Row(
+        STAFF, "staff dismiss a suggestion"),
 }
 # fmt: on
 
