@@ -179,17 +179,24 @@ class IncubatorWebinarSuggestion(models.Model):
         for suggestion in self:
             suggestion.asks_summary = suggestion.sudo()._incubator_asks_html()
 
-    @api.depends("skill_id", "asker_ids")
+    @api.depends("skill_id", "asker_ids", "state")
     def _compute_host_ranking(self):
         for suggestion in self:
-            candidates = suggestion._incubator_host_candidates()
+            # the hosts of a webinar still to draft only
+            candidates = (
+                suggestion._incubator_host_candidates()
+                if suggestion.state == "suggested"
+                else []
+            )
             partners = self.env["res.partner"].union(
                 *(candidate["partner"] for candidate in candidates)
             )
             suggestion.candidate_host_ids = partners
             suggestion.best_host_id = partners[:1]
-            suggestion.host_ranking = suggestion._incubator_host_ranking_html(
-                candidates
+            suggestion.host_ranking = (
+                suggestion._incubator_host_ranking_html(candidates)
+                if suggestion.state == "suggested"
+                else False
             )
 
     # ------------------------------------------------------------------

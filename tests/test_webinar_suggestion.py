@@ -11,7 +11,7 @@ import pytz
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged, users, warmup
+from odoo.tests import HttpCase, new_test_user, tagged, users, warmup
 from odoo.tools import mute_logger
 
 from .common import IncubatorMatchingCommon
@@ -620,3 +620,24 @@ class TestWebinarSuggestionQueries(WebinarSuggestionCommon):
         suggestion, ranking = self._ranking(self.company_100, 11)
         self.assertEqual(suggestion.ask_count, 100)
         self.assertIn("Test Host Owing", str(ranking))
+
+
+@tagged("post_install", "-at_install", "incubator", "incubator_tour")
+class TestWebinarSuggestionTour(HttpCase, WebinarSuggestionCommon):
+    def test_staff_draft_the_webinar_asked_for(self):
+        for asker in (self.asker_1, self.asker_2, self.asker_3):
+            self._ask(asker)
+        suggestion = self._refresh()
+        self.start_tour(
+            "/odoo/action-incubator_community.incubator_webinar_suggestion_action",
+            "incubator_webinar_suggestion_tour",
+            login="incubator_staff",
+        )
+        self.assertEqual(suggestion.state, "drafted")
+        webinar = suggestion.webinar_id
+        self.assertEqual(webinar.speaker_id, self.host_owing)
+        self.assertEqual(webinar.state, "draft")
+        self.assertEqual(
+            webinar.registration_ids.partner_id,
+            self.asker_1 | self.asker_2 | self.asker_3,
+        )
