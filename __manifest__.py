@@ -31,6 +31,7 @@
         "security/incubator_webinar_security.xml",
         "security/incubator_coaching_security.xml",
         "security/incubator_volunteer_security.xml",
+        "security/incubator_webinar_suggestion_security.xml",
         "data/incubator_project_stage_data.xml",
         "data/incubator_theme_data.xml",
         "data/incubator_contribution_kind_data.xml",
@@ -46,6 +47,7 @@
         "data/incubator_webinar_closing_data.xml",
         "data/incubator_coaching_data.xml",
         "data/incubator_volunteer_data.xml",
+        "data/incubator_webinar_suggestion_data.xml",
         "views/incubator_project_stage_views.xml",
         "views/incubator_theme_views.xml",
         "views/incubator_partner_skill_views.xml",
@@ -84,6 +86,7 @@
         "report/incubator_impact_report_templates.xml",
         "wizards/incubator_impact_report_wizard_views.xml",
         "report/incubator_impact_report_views.xml",
+        "views/incubator_webinar_suggestion_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
@@ -94,6 +97,7 @@
         "demo/incubator_coaching_demo.xml",
         "demo/incubator_volunteer_demo.xml",
         "demo/incubator_help_standing_offer_demo.xml",
+        "demo/incubator_webinar_suggestion_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

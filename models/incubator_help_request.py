@@ -647,10 +647,19 @@ class IncubatorHelpRequest(models.Model):
             reciprocity_score, load_score, balance, load, reasons}``, best first
         """
         self.ensure_one()
-        wanted = self.skill_ids
+        if not self.skill_ids:
+            return []
+        return self._incubator_rank_candidates(
+            self.skill_ids, self._incubator_excluded_partners(), limit=limit
+        )
+
+    @api.model
+    def _incubator_rank_candidates(self, wanted, excluded, limit=20):
+        """The ranking of :meth:`_get_matching_candidates` for the skills
+        ``wanted``, leaving out the partners ``excluded``: shared with the
+        hosts of a suggested webinar (``incubator.webinar.suggestion``)."""
         if not wanted:
             return []
-        excluded = self._incubator_excluded_partners()
 
         # 1. skills: the levels of the wanted skills held by each entrepreneur,
         # and the current standing offers covering them, in one query

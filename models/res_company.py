@@ -146,6 +146,23 @@ class ResCompany(models.Model):
     )
     # --- end reminders of draft gifts ---
 
+    # --- demand that becomes webinars (issue 17) ---
+    incubator_webinar_demand_askers = fields.Integer(
+        string="Members Asking for a Webinar",
+        default=3,
+        groups="base.group_user",
+        help="Number of distinct members who must ask for help on one skill "
+        '(help requests, "which topic next?" survey answers) within the period '
+        "for a webinar on it to be suggested to the staff.",
+    )
+    incubator_webinar_demand_days = fields.Integer(
+        string="Demand Period (days)",
+        default=90,
+        groups="base.group_user",
+        help="Days over which the members' asks for a skill are counted.",
+    )
+    # --- end demand that becomes webinars ---
+
     _sql_constraints = [
         (
             "incubator_reciprocity_ratio_check",
@@ -184,6 +201,16 @@ class ResCompany(models.Model):
             "incubator_coaching_rate_check",
             "CHECK (incubator_coaching_rate >= 0)",
             "The coaching rate cannot be negative.",
+        ),
+        (
+            "incubator_webinar_demand_askers_check",
+            "CHECK (incubator_webinar_demand_askers BETWEEN 2 AND 1000)",
+            "A webinar is suggested when between 2 and 1000 members ask for it.",
+        ),
+        (
+            "incubator_webinar_demand_days_check",
+            "CHECK (incubator_webinar_demand_days BETWEEN 1 AND 3650)",
+            "The asks for a webinar are counted over 1 to 3650 days.",
         ),
     ]
 

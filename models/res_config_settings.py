@@ -81,3 +81,12 @@ class ResConfigSettings(models.TransientModel):
     incubator_coaching_rate_currency_id = fields.Many2one(
         related="company_id.currency_id", string="Coaching Rate Currency"
     )
+    # --- demand that becomes webinars (issue 17) ---
+    incubator_webinar_demand_askers = fields.Integer(
+        related="company_id.incubator_webinar_demand_askers",
+        readonly=False,
+    )
+    incubator_webinar_demand_days = fields.Integer(
+        related="company_id.incubator_webinar_demand_days",
+        readonly=False,
+    )

@@ -48,3 +48,4 @@ from . import test_portal_skills
 from . import test_standing_offer
 from . import test_webinar_propose
 from . import test_impact_report
+from . import test_webinar_suggestion

@@ -212,6 +212,11 @@ ORM_MATRIX = {
     ),
     "incubator.impact.report.wizard": WIZARD_STAFF,
     "report.incubator_community.report_impact": ABSTRACT,
+    # issue 17: the webinars the members ask for are the staff's; the
+    # refresh creates them (managers may too), nobody else reads them
+    "incubator.webinar.suggestion": _rows(
+        NOTHING, NOTHING, NOTHING, ("ab", "ab", "", ""), EVERYTHING, NOTHING,
+    ),
 }
 # fmt: on
 
@@ -666,6 +671,31 @@ class AccessMatrixCommon(IncubatorCoachingCommon):
             ),
             "incubator.impact.report": ({}, {}),
         }
+
+        # issue 17: suggested webinars, a: A asked for facilitation (B would
+        # host), b: B asked for Dutch (somebody else would host)
+        suggestion_a, suggestion_b = env["incubator.webinar.suggestion"].create(
+            [
+                {
+                    "skill_id": cls.skill_facilitation.id,
+                    "asker_ids": [Command.set(cls.partner_a.ids)],
+                    "ask_count": 1,
+                    "host_id": cls.partner_b.id,
+                },
+                {
+                    "skill_id": cls.skill_dutch.id,
+                    "asker_ids": [Command.set(cls.partner_b.ids)],
+                    "ask_count": 1,
+                    "host_id": other.id,
+                },
+            ]
+        )
+        cls.records["incubator.webinar.suggestion"] = (suggestion_a, suggestion_b)
+        cls.write_vals["incubator.webinar.suggestion"] = {"host_id": cls.partner_a2.id}
+        cls.create_vals["incubator.webinar.suggestion"] = (
+            {"skill_id": cls.skill_odoo.id},
+            {"skill_id": cls.skill_instagram.id},
+        )
 
 
 # ---------------------------------------------------------------------------

@@ -217,3 +217,25 @@ class TestDemoData(TransactionCase):
             lambda a: a.partner_id == declined.partner_id
         )
         self.assertEqual(attendee.state, "declined")
+
+    def test_demand_story(self):
+        """Three members who missed the seed's Instagram webinar ask for help
+        on Instagram: a new webinar on it is suggested, Morgane (who gave the
+        first one) among the hosts (issue 17)."""
+        instagram = self._ref("incubator_skill_instagram_demo")
+        suggestion = self.env["incubator.webinar.suggestion"].search(
+            [("skill_id", "=", instagram.id), ("state", "=", "suggested")]
+        )
+        self.assertEqual(len(suggestion), 1)
+        self.assertEqual(
+            suggestion.asker_ids,
+            self._ref("res_partner_thomas_demo")
+            | self._ref("res_partner_nathalie_demo")
+            | self._ref("res_partner_jonas_demo"),
+        )
+        self.assertIn(
+            self._ref("res_partner_morgane_demo"), suggestion.candidate_host_ids
+        )
+        self.assertIn(
+            self._ref("res_partner_chloe_demo"), suggestion.candidate_host_ids
+        )

@@ -516,6 +516,15 @@ METHODS = {
             "date_to": "2030-12-31",
             "company_id": case.env.company.id,
         })),
+    # ------------------------------------------------- suggested webinars (17)
+    # a: A asked for facilitation, b: B for Dutch; A, B and somebody else ask
+    # for Odoo (help requests): the refresh suggests it
+    ("incubator.webinar.suggestion", "action_refresh"): Row(
+        STAFF, "staff look for the demand of their companies now"),
+    ("incubator.webinar.suggestion", "action_draft_webinar"): Row(
+        STAFF, "staff draft the webinar; the askers get a seat and an e-mail"),
+    ("incubator.webinar.suggestion", "action_dismiss"): Row(
+        STAFF, "staff dismiss a suggestion"),
 }
 # fmt: on
 
