@@ -87,6 +87,9 @@
         "wizards/incubator_impact_report_wizard_views.xml",
         "report/incubator_impact_report_views.xml",
         "views/incubator_webinar_suggestion_views.xml",
+        "security/incubator_gift_thanks_security.xml",
+        "views/incubator_gift_thanks_views.xml",
+        "views/incubator_gift_wall_templates.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
@@ -98,6 +101,7 @@
         "demo/incubator_volunteer_demo.xml",
         "demo/incubator_help_standing_offer_demo.xml",
         "demo/incubator_webinar_suggestion_demo.xml",
+        "demo/incubator_gift_thanks_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

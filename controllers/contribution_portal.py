@@ -342,6 +342,8 @@ class IncubatorContributionPortal(IncubatorPortal):
         contribution, access_mode = self._get_contribution(
             contribution_id, access_token
         )
+        # what the form carries beside the button (e.g. a thank-you note)
+        form = self._prepare_confirm_form_values(post)
 
         def action(entry):
             if access_mode == "token":
@@ -350,10 +352,21 @@ class IncubatorContributionPortal(IncubatorPortal):
             else:
                 # the model checks the caller is the receiver (or staff)
                 entry.action_confirm()
+            # in the same savepoint: refused, the confirmation is undone too
+            self._after_contribution_confirm(entry, access_mode, form)
 
         return self._run_contribution_action(
-            contribution, access_mode, access_token, action, "confirmed"
+            contribution, access_mode, access_token, action, "confirmed", form=form
         )
+
+    def _prepare_confirm_form_values(self, post):
+        """What the confirmation form carries beside the button, cleaned and
+        capped, echoed back on an error (none here: see gift_wall.py)."""
+        return {}
+
+    def _after_contribution_confirm(self, contribution, access_mode, form):
+        """Run after the confirmation of ``contribution``, in its savepoint,
+        with the values of ``_prepare_confirm_form_values`` (nothing here)."""
 
     @http.route(
         "/my/contributions/<int:contribution_id>/dispute",
@@ -384,14 +397,21 @@ class IncubatorContributionPortal(IncubatorPortal):
         )
 
     def _run_contribution_action(
-        self, contribution, access_mode, access_token, action, message, reason=""
+        self,
+        contribution,
+        access_mode,
+        access_token,
+        action,
+        message,
+        reason="",
+        form=None,
     ):
         """Run ``action`` on the entry (as the caller, or from the e-mail
         token: see ``_get_contribution``).
 
         Success redirects to the entry page with the confirmation ``message``;
         a refusal renders the page again with the error (and the typed
-        ``reason``), leaving nothing behind (savepoint).
+        ``reason`` and ``form`` values), leaving nothing behind (savepoint).
         """
         try:
             with request.env.cr.savepoint():
@@ -410,6 +430,7 @@ class IncubatorContributionPortal(IncubatorPortal):
             access_token=access_token,
             error=error,
             reason=reason,
+            form=form or {},
         )
         return request.render("incubator_community.portal_my_contribution", values)
 

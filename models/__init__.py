@@ -38,3 +38,4 @@ from . import website
 from . import ir_http
 from . import incubator_webinar_suggestion
 from . import incubator_webinar_preregistration
+from . import incubator_gift_thanks

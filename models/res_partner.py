@@ -311,4 +311,16 @@ class ResPartner(models.Model):
                 }
             )
             _logger.info("Contact %s anonymised by user %s", partner.id, self.env.uid)
+        # their thank-you notes: words and consent erased, off the gift wall
+        self.env["incubator.gift.thanks"]._anonymise_authors(partners)
         return True
+
+    # ------------------------------------------------------------------
+    # Gift wall (issue 17)
+    # ------------------------------------------------------------------
+
+    incubator_gift_wall_hide_name = fields.Boolean(
+        string="Not named on the gift wall",
+        help="When somebody thanks this member on the gift wall, do not show "
+        'their first name ("a member of the community" instead).',
+    )

@@ -49,3 +49,4 @@ from . import test_standing_offer
 from . import test_webinar_propose
 from . import test_impact_report
 from . import test_webinar_suggestion
+from . import test_gift_wall

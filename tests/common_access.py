@@ -217,6 +217,14 @@ ORM_MATRIX = {
     "incubator.webinar.suggestion": _rows(
         NOTHING, NOTHING, NOTHING, ("ab", "ab", "", ""), EVERYTHING, NOTHING,
     ),
+    # issue 17: the thank-you notes A and B wrote on gifts they received; a
+    # member reads their own, the staff review them (the theme is all they
+    # write), nobody creates one through the ORM (the receiver's portal
+    # methods do), managers delete; visitors read the wall, not the model
+    "incubator.gift.thanks": _rows(
+        NOTHING, ("a", "", "", ""), ("b", "", "", ""),
+        ("ab", "ab", "", ""), ("ab", "ab", "", "ab"), NOTHING,
+    ),
 }
 # fmt: on
 
@@ -697,6 +705,39 @@ class AccessMatrixCommon(IncubatorCoachingCommon):
             {"skill_id": cls.skill_instagram.id},
         )
 
+        # issue 17: gifts somebody else gave A and B, confirmed; A and B
+        # thanked for the first ones (notes waiting for the staff's review),
+        # the second ones are left to thank for (the notes made and deleted)
+        gift_a, gift_b, gift_a2, gift_b2 = Contribution.create(
+            [
+                entry(other, cls.partner_a, state="confirmed"),
+                entry(other, cls.partner_b, state="confirmed"),
+                entry(other, cls.partner_a, state="confirmed"),
+                entry(other, cls.partner_b, state="confirmed"),
+            ]
+        )
+
+        def thanks_vals(gift, author, **vals):
+            return {
+                "contribution_id": gift.id,
+                "author_id": author.id,
+                "note": f"Test access thanks of {author.name}",
+                **vals,
+            }
+
+        cls.thanks_a, cls.thanks_b = env["incubator.gift.thanks"].create(
+            [
+                thanks_vals(gift_a, cls.partner_a, consent=True, state="to_review"),
+                thanks_vals(gift_b, cls.partner_b, consent=True, state="to_review"),
+            ]
+        )
+        cls.records["incubator.gift.thanks"] = (cls.thanks_a, cls.thanks_b)
+        cls.write_vals["incubator.gift.thanks"] = {"theme_id": cls.theme_housing.id}
+        cls.create_vals["incubator.gift.thanks"] = (
+            thanks_vals(gift_a2, cls.partner_a),
+            thanks_vals(gift_b2, cls.partner_b),
+        )
+
 
 # ---------------------------------------------------------------------------
 # Routes
@@ -965,6 +1006,27 @@ ROUTE_MATRIX = {
             (404, 404),
         )),
     ],
+    # issue 17: the gift wall, for everybody
+    "/community/thanks": [("GET", None, ALL_200)],
+    "/community/thanks/page/<int:page>": [("GET", None, ALL_200)],
+    # a note on a gift (a: draft entry given by A, b: by B): no note typed,
+    # and the giver never thanks: an error on the page of whoever may see
+    # the entry
+    "/my/contributions/<int:contribution_id>/thanks": [
+        ("POST", "contribution", _each(
+            (404, 404), (200, 404), (404, 200), (200, 200), (200, 200),
+            (200, 200),
+        )),
+    ],
+    # no note of the caller's on the entry: an error on the page
+    "/my/contributions/<int:contribution_id>/thanks/consent": [
+        ("POST", "contribution", _each(
+            (404, 404), (200, 404), (404, 200), (200, 200), (200, 200),
+            (200, 200),
+        )),
+    ],
+    # the giver's choice to be named on the wall, back to the ledger
+    "/my/contributions/gift-wall-name": [("POST", None, MEMBERS_303)],
 }
 # fmt: on
 

@@ -525,6 +525,17 @@ METHODS = {
         STAFF, "staff draft the webinar; the askers get a seat and an e-mail"),
     ("incubator.webinar.suggestion", "action_dismiss"): Row(
         STAFF, "staff dismiss a suggestion"),
+    # --------------------------------------------------------------- gift wall
+    # a: A's thank-you note, b: B's, both waiting for review (issue 17)
+    ("incubator.gift.thanks", "action_publish"): Row(
+        STAFF, "staff publish a note its author agreed to show; never its "
+        "author (A cannot publish a), never the author's own"),
+    ("incubator.gift.thanks", "action_reject"): Row(
+        STAFF, "staff keep a note off the wall"),
+    ("incubator.gift.thanks", "write"): Row(
+        _orm("incubator.gift.thanks", "write"), "the access matrix's cell: the "
+        "staff's theme; the note, the consent and the state never",
+        write_call),
 }
 # fmt: on
 
@@ -740,6 +751,14 @@ PORTAL_FIELDS = {
          "incubator_digest_optout", "the member's own profile"),
         ("incubator_balance incubator_hours_given incubator_hours_received",
          "the member's own balance (/my/contributions)"),
+        ("incubator_gift_wall_hide_name",
+         "their own choice to be named on the gift wall (/my/contributions)"),
+    ],
+    "incubator.gift.thanks": [  # the notes they wrote (issue 17)
+        ("contribution_id author_id note consent state theme_id company_id "
+         "published_date", "their own note, as /my/contributions/<id> shows it"),
+        ("kind_id hours public_author_name public_giver_name",
+         "the gift it thanks for, and the names the wall shows"),
     ],
 }
 # fmt: on
