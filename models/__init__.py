@@ -36,3 +36,6 @@ from . import incubator_volunteer_engagement
 from . import survey_question_answer
 from . import website
 from . import ir_http
+from . import incubator_webinar_feedback
+from . import incubator_webinar_registration_feedback
+from . import res_partner_feedback

@@ -72,3 +72,8 @@ class ResConfigSettings(models.TransientModel):
         help="Submissions of a public form with one e-mail address accepted "
         "within an hour, from any connection.",
     )
+    # --- webinar feedback (issue 17) ---
+    incubator_feedback_survey_id = fields.Many2one(
+        related="company_id.incubator_feedback_survey_id",
+        readonly=False,
+    )

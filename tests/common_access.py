@@ -55,6 +55,7 @@ CORE_MODELS = {
     "res.config.settings",
     "privacy.lookup.wizard",
     "website",
+    "survey.question.answer",
 }
 
 ORM_MATRIX = {
@@ -201,6 +202,12 @@ ORM_MATRIX = {
     # the privacy lookup (extended to find the members in every model): the
     # system administrator's
     "privacy.lookup.wizard": dict.fromkeys(ROLES, NOTHING),
+    # issue 17: the choices of Odoo's surveys (a choice may stand for a
+    # skill): survey's rights; the staff hold survey's user rights (they edit
+    # the feedback survey), members and the accountant none
+    "survey.question.answer": _rows(
+        NOTHING, NOTHING, NOTHING, EVERYTHING, EVERYTHING, NOTHING,
+    ),
 }
 # fmt: on
 
@@ -632,6 +639,30 @@ class AccessMatrixCommon(IncubatorCoachingCommon):
                 {"partner_id": cls.volunteer_a.id, "position_id": position_b.id},
             ),
         }
+
+        # issue 17: two choices of "which topic next?" of the feedback
+        # survey's template, each standing for a skill
+        topic = ref("incubator_community.survey_question_webinar_feedback_topic")
+        cls.records["survey.question.answer"] = tuple(
+            env["survey.question.answer"].create(
+                [
+                    {
+                        "question_id": topic.id,
+                        "value": name,
+                        "incubator_skill_id": skill.id,
+                    }
+                    for name, skill in (
+                        ("Test topic A", cls.skill_odoo),
+                        ("Test topic B", cls.skill_instagram),
+                    )
+                ]
+            )
+        )
+        cls.write_vals["survey.question.answer"] = {"value": "Rewritten"}
+        cls.create_vals["survey.question.answer"] = tuple(
+            {"question_id": topic.id, "value": f"New topic {side}"}
+            for side in ("A", "B")
+        )
 
 
 # ---------------------------------------------------------------------------

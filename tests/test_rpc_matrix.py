@@ -508,6 +508,9 @@ METHODS = {
             None, [{"name": f"RPC contact {side}"}], {})),
     ("res.partner", "write"): Row(
         _orm("res.partner", "write"), "the access matrix's cell", write_call),
+    # --------------------------------------------------- webinar feedback (17)
+    ("incubator.webinar", "action_view_feedback_results"): Row(
+        NONE, "opens survey's results (staff; refused to others)"),
 }
 # fmt: on
 
