@@ -90,6 +90,9 @@
         "security/incubator_gift_thanks_security.xml",
         "views/incubator_gift_thanks_views.xml",
         "views/incubator_gift_wall_templates.xml",
+        "data/incubator_webinar_feedback_data.xml",
+        "views/incubator_webinar_feedback_templates.xml",
+        "views/incubator_webinar_feedback_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
@@ -102,6 +105,7 @@
         "demo/incubator_help_standing_offer_demo.xml",
         "demo/incubator_webinar_suggestion_demo.xml",
         "demo/incubator_gift_thanks_demo.xml",
+        "demo/incubator_webinar_feedback_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

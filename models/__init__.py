@@ -39,3 +39,6 @@ from . import ir_http
 from . import incubator_webinar_suggestion
 from . import incubator_webinar_preregistration
 from . import incubator_gift_thanks
+from . import incubator_webinar_feedback
+from . import incubator_webinar_registration_feedback
+from . import res_partner_feedback

@@ -145,6 +145,16 @@ class ResCompany(models.Model):
         "confirmation goes to the programme staff as an activity, once (0: never).",
     )
     # --- end reminders of draft gifts ---
+    # --- webinar feedback (issue 17) ---
+    incubator_feedback_survey_id = fields.Many2one(
+        "survey.survey",
+        string="Webinar Feedback Survey",
+        ondelete="set null",
+        groups="base.group_user",
+        help="Template of the short survey each attendee of a closed webinar "
+        "receives: every webinar gets its own copy. Edit it in Surveys.",
+    )
+    # --- end webinar feedback ---
 
     # --- demand that becomes webinars (issue 17) ---
     incubator_webinar_demand_askers = fields.Integer(

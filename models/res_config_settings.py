@@ -90,3 +90,8 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.incubator_webinar_demand_days",
         readonly=False,
     )
+    # --- webinar feedback (issue 17) ---
+    incubator_feedback_survey_id = fields.Many2one(
+        related="company_id.incubator_feedback_survey_id",
+        readonly=False,
+    )

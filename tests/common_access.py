@@ -55,7 +55,6 @@ CORE_MODELS = {
     "res.config.settings",
     "privacy.lookup.wizard",
     "website",
-    "survey.question.answer",
 }
 
 ORM_MATRIX = {
@@ -202,9 +201,6 @@ ORM_MATRIX = {
     # the privacy lookup (extended to find the members in every model): the
     # system administrator's
     "privacy.lookup.wizard": dict.fromkeys(ROLES, NOTHING),
-    # the choices of Odoo's surveys (the module links a choice to a skill):
-    # survey's own rights, which none of the roles holds
-    "survey.question.answer": dict.fromkeys(ROLES, NOTHING),
     # issue 17: the impact analysis (a and b: rows of the gifts A and B gave),
     # its printing wizard and the values of its PDF, the staff's
     "incubator.impact.report": _rows(
@@ -224,6 +220,12 @@ ORM_MATRIX = {
     "incubator.gift.thanks": _rows(
         NOTHING, ("a", "", "", ""), ("b", "", "", ""),
         ("ab", "ab", "", ""), ("ab", "ab", "", "ab"), NOTHING,
+    ),
+    # issue 17: the choices of Odoo's surveys (a choice may stand for a
+    # skill): survey's rights; the staff hold survey's user rights (they edit
+    # the feedback survey), members and the accountant none
+    "survey.question.answer": _rows(
+        NOTHING, NOTHING, NOTHING, EVERYTHING, EVERYTHING, NOTHING,
     ),
 }
 # fmt: on
@@ -455,13 +457,6 @@ class AccessMatrixCommon(IncubatorCoachingCommon):
         def first(model, domain):
             return env[model].search(domain, limit=1)
 
-        survey_question = env["survey.question"].create(
-            {
-                "survey_id": env["survey.survey"].create({"title": "Access"}).id,
-                "title": "Which topic next?",
-                "question_type": "simple_choice",
-            }
-        )
         cls.records = {
             "incubator.project": (cls.project_a, cls.project_b),
             "incubator.project.stage": (cls.stage_incubation, cls.stage_acceleration),
@@ -527,12 +522,6 @@ class AccessMatrixCommon(IncubatorCoachingCommon):
                 webinar_b.calendar_event_id.attendee_ids[:1],
             ),
             "website": (ref("website.default_website"),) * 2,
-            "survey.question.answer": tuple(
-                env["survey.question.answer"].create(
-                    {"question_id": survey_question.id, "value": value}
-                )
-                for value in ("Choice A", "Choice B")
-            ),
             "incubator.impact.report": tuple(
                 first(
                     "incubator.impact.report",
@@ -575,7 +564,6 @@ class AccessMatrixCommon(IncubatorCoachingCommon):
             "calendar.event": {"description": "<p>Rewritten</p>"},
             "calendar.attendee": {"common_name": "Rewritten"},
             "website": {"name": "Rewritten"},
-            "survey.question.answer": {"value": "Rewritten"},
             "incubator.impact.report": {"hours": 99.0},
         }
 
@@ -736,6 +724,30 @@ class AccessMatrixCommon(IncubatorCoachingCommon):
         cls.create_vals["incubator.gift.thanks"] = (
             thanks_vals(gift_a2, cls.partner_a),
             thanks_vals(gift_b2, cls.partner_b),
+        )
+
+        # issue 17: two choices of "which topic next?" of the feedback
+        # survey's template, each standing for a skill
+        topic = ref("incubator_community.survey_question_webinar_feedback_topic")
+        cls.records["survey.question.answer"] = tuple(
+            env["survey.question.answer"].create(
+                [
+                    {
+                        "question_id": topic.id,
+                        "value": name,
+                        "incubator_skill_id": skill.id,
+                    }
+                    for name, skill in (
+                        ("Test topic A", cls.skill_odoo),
+                        ("Test topic B", cls.skill_instagram),
+                    )
+                ]
+            )
+        )
+        cls.write_vals["survey.question.answer"] = {"value": "Rewritten"}
+        cls.create_vals["survey.question.answer"] = tuple(
+            {"question_id": topic.id, "value": f"New topic {side}"}
+            for side in ("A", "B")
         )
 
 

@@ -536,6 +536,9 @@ METHODS = {
         _orm("incubator.gift.thanks", "write"), "the access matrix's cell: the "
         "staff's theme; the note, the consent and the state never",
         write_call),
+    # --------------------------------------------------- webinar feedback (17)
+    ("incubator.webinar", "action_view_feedback_results"): Row(
+        NONE, "opens survey's results (staff; refused to others)"),
 }
 # fmt: on
 
