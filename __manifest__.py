@@ -80,6 +80,9 @@
         "views/incubator_webinar_menus.xml",
         "views/incubator_coaching_menus.xml",
         "views/incubator_volunteer_menus.xml",
+        "data/incubator_webinar_speaker_data.xml",
+        "views/incubator_webinar_speaker_views.xml",
+        "views/incubator_webinar_speaker_templates.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
@@ -90,6 +93,7 @@
         "demo/incubator_coaching_demo.xml",
         "demo/incubator_volunteer_demo.xml",
         "demo/incubator_help_standing_offer_demo.xml",
+        "demo/incubator_webinar_speaker_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [
