@@ -93,6 +93,9 @@
         "data/incubator_webinar_feedback_data.xml",
         "views/incubator_webinar_feedback_templates.xml",
         "views/incubator_webinar_feedback_views.xml",
+        "data/incubator_webinar_speaker_data.xml",
+        "views/incubator_webinar_speaker_views.xml",
+        "views/incubator_webinar_speaker_templates.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
@@ -106,6 +109,7 @@
         "demo/incubator_webinar_suggestion_demo.xml",
         "demo/incubator_gift_thanks_demo.xml",
         "demo/incubator_webinar_feedback_demo.xml",
+        "demo/incubator_webinar_speaker_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

@@ -12,3 +12,4 @@ from . import coaching_portal
 from . import volunteer
 from . import volunteer_portal
 from . import gift_wall
+from . import webinar_speaker_portal

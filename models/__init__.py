@@ -42,3 +42,4 @@ from . import incubator_gift_thanks
 from . import incubator_webinar_feedback
 from . import incubator_webinar_registration_feedback
 from . import res_partner_feedback
+from . import incubator_webinar_speaker

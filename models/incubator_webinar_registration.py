@@ -152,6 +152,15 @@ class IncubatorWebinarRegistration(models.Model):
         copy=False,
         groups="base.group_system",
     )
+    # issue 17: the speaker's corner shows the speaker the names of the seat
+    # holders who agreed, and only theirs (the numbers are always shown)
+    show_name_to_speaker = fields.Boolean(
+        string="Name Shown to the Speaker",
+        copy=False,
+        help="The person agreed that the speaker sees their name among the "
+        "people registered (on the registration form or on /my/webinars); "
+        "otherwise the speaker sees the numbers only.",
+    )
     videocall_url = fields.Char(
         string="Video Call Link",
         compute="_compute_videocall_url",
@@ -420,6 +429,28 @@ class IncubatorWebinarRegistration(models.Model):
         ):
             return registration_sudo
         return Registration.browse()
+
+    def _set_speaker_consent(self, consent):
+        """The person of this registration shows their name to the speaker of
+        the webinar, or hides it again (``consent``). Only the person
+        themself decides, whoever calls: a consent is never given for
+        somebody else (not from a visitor's form either, which may carry
+        anybody's e-mail).
+
+        :raise AccessError: the registration is not the caller's own
+        """
+        self.ensure_one()
+        user = self.env.user
+        registration_sudo = self.sudo()
+        if user._is_public() or registration_sudo.partner_id != user.partner_id:
+            raise AccessError(
+                self.env._("You can only choose for your own registrations.")
+            )
+        consent = consent is True
+        if registration_sudo.show_name_to_speaker != consent:
+            # sudo: members do not write registrations; only this flag changes
+            registration_sudo.show_name_to_speaker = consent
+        return True
 
     def _cancel_with_token(self, token):
         """Self-cancellation from the link of the e-mails.

@@ -51,3 +51,4 @@ from . import test_impact_report
 from . import test_webinar_suggestion
 from . import test_gift_wall
 from . import test_webinar_feedback
+from . import test_webinar_speaker_corner

@@ -1039,6 +1039,26 @@ ROUTE_MATRIX = {
     ],
     # the giver's choice to be named on the wall, back to the ledger
     "/my/contributions/gift-wall-name": [("POST", None, MEMBERS_303)],
+    # issue 17, the speaker's corner. a: draft webinar of A (no session that
+    # took place: 404), b: webinar of B that took place (B writes its recap;
+    # an empty form: the page again with its errors)
+    "/my/webinars/sessions/<int:webinar_id>/recap": [
+        ("GET", "speaker_session", _each(
+            (LOGIN, LOGIN), (404, 404), (404, 200), (404, 404), (404, 404),
+            (404, 404),
+        )),
+        ("POST", "speaker_session", _each(
+            (LOGIN, LOGIN), (404, 404), (404, 200), (404, 404), (404, 404),
+            (404, 404),
+        )),
+    ],
+    # a: registration of A, b: of B; only the person chooses
+    "/my/webinars/<int:registration_id>/speaker-consent": [
+        ("POST", "registration", _each(
+            (LOGIN, LOGIN), (303, 404), (404, 303), (404, 404), (404, 404),
+            (404, 404),
+        )),
+    ],
 }
 # fmt: on
 
@@ -1132,4 +1152,7 @@ class RouteMatrixCommon(AccessMatrixCommon):
         if target == "volunteering":
             volunteering = (self.volunteering_a, self.volunteering_b)[pick]
             return {"engagement_id": volunteering.id}, {}
+        if target == "speaker_session":
+            webinar = (self.webinar_a, self.webinar_b_done)[pick]
+            return {"webinar_id": webinar.id}, {}
         raise AssertionError(f"unknown target {target}")

@@ -539,6 +539,23 @@ METHODS = {
     # --------------------------------------------------- webinar feedback (17)
     ("incubator.webinar", "action_view_feedback_results"): Row(
         NONE, "opens survey's results (staff; refused to others)"),
+    # ------------------------------------------------- speaker's corner (17)
+    # a webinar of A (a) or of B (b) that took place, with the recap its
+    # speaker wrote waiting for review
+    ("incubator.webinar", "action_publish_speaker_recap"): Row(
+        STAFF, "staff publish the recap a speaker wrote; the speaker and the "
+        "other members are refused",
+        made(lambda case, role, side: case.env["incubator.webinar"].create({
+            "name": f"RPC speaker recap {side}",
+            "speaker_id": (case.partner_a, case.partner_b)[side].id,
+            "start": datetime(2024, 3, 11, 9, 0),
+            "stop": datetime(2024, 3, 11, 10, 0),
+            "state": "done",
+            "is_published": True,
+            "recap_sent": True,
+            "speaker_recap_state": "submitted",
+            "speaker_recap_takeaways": "Takeaways of the speaker",
+        }))),
 }
 # fmt: on
 
@@ -738,6 +755,8 @@ PORTAL_FIELDS = {
          "the webinar it is for, even once unpublished"),
         ("videocall_url", "the video link: their confirmed seat of an upcoming "
          "webinar only"),
+        ("show_name_to_speaker", "whether the speaker sees their name: their own "
+         "choice (issue 17)"),
     ],
     "project.project": [
         ("incubator_project_id", "the link of a coaching project (Odoo's rules)"),
