@@ -340,6 +340,8 @@ class IncubatorWebinar(models.Model):
         self._speaker_check_caller()
         webinar = self.sudo()
         return {
+            # the survey results of the session (webinar_feedback_summary)
+            "webinar": webinar,
             "name": webinar.name,
             "start": webinar.start,
             "stop": webinar.stop,
