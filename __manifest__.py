@@ -80,6 +80,7 @@
         "views/incubator_webinar_menus.xml",
         "views/incubator_coaching_menus.xml",
         "views/incubator_volunteer_menus.xml",
+        "views/incubator_webinar_feed_templates.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
@@ -98,6 +99,7 @@
             "incubator_community/static/src/scss/incubator_volunteer.scss",
             "incubator_community/static/src/js/public_form_captcha.js",
             "incubator_community/static/src/js/portal_skill_form.js",
+            "incubator_community/static/src/js/webinar_feed_copy.js",
         ],
         "web.assets_tests": [
             "incubator_community/static/tests/tours/*.js",

@@ -11,3 +11,4 @@ from . import webinar_propose_portal
 from . import coaching_portal
 from . import volunteer
 from . import volunteer_portal
+from . import webinar_feed

@@ -36,3 +36,5 @@ from . import incubator_volunteer_engagement
 from . import survey_question_answer
 from . import website
 from . import ir_http
+from . import incubator_webinar_ics
+from . import incubator_webinar_feed

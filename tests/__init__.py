@@ -47,3 +47,4 @@ from . import test_webinar_auto_close
 from . import test_portal_skills
 from . import test_standing_offer
 from . import test_webinar_propose
+from . import test_webinar_feeds
