@@ -96,6 +96,7 @@
         "data/incubator_webinar_speaker_data.xml",
         "views/incubator_webinar_speaker_views.xml",
         "views/incubator_webinar_speaker_templates.xml",
+        "views/incubator_webinar_feed_templates.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
@@ -118,6 +119,7 @@
             "incubator_community/static/src/scss/incubator_volunteer.scss",
             "incubator_community/static/src/js/public_form_captcha.js",
             "incubator_community/static/src/js/portal_skill_form.js",
+            "incubator_community/static/src/js/webinar_feed_copy.js",
         ],
         "web.assets_tests": [
             "incubator_community/static/tests/tours/*.js",

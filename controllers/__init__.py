@@ -13,3 +13,4 @@ from . import volunteer
 from . import volunteer_portal
 from . import gift_wall
 from . import webinar_speaker_portal
+from . import webinar_feed

@@ -43,3 +43,5 @@ from . import incubator_webinar_feedback
 from . import incubator_webinar_registration_feedback
 from . import res_partner_feedback
 from . import incubator_webinar_speaker
+from . import incubator_webinar_ics
+from . import incubator_webinar_feed

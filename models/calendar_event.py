@@ -2,7 +2,8 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .incubator_webinar import CALENDAR_SYNCED_FIELDS, vobject
+from .incubator_webinar import CALENDAR_SYNCED_FIELDS
+from .incubator_webinar_ics import vobject
 
 # What the Calendar app may not change on the entry of a peer webinar: its
 # attendees follow the registrations, it is one private session linked to its

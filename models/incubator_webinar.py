@@ -14,15 +14,9 @@ from odoo.tools import (
     create_index,
     email_normalize,
     format_date,
-    html2plaintext,
     is_html_empty,
 )
 from odoo.tools.mail import single_email_re
-
-try:
-    import vobject
-except ImportError:  # pragma: no cover - vobject is a dependency of calendar
-    vobject = None
 
 _logger = logging.getLogger(__name__)
 
@@ -1139,49 +1133,6 @@ class IncubatorWebinar(models.Model):
         ):
             return {"state": "confirmed", "waiting_position": 0}
         return {}
-
-    def _get_public_ics(self):
-        """The .ics of the webinar for anybody: no attendee, no organiser
-        e-mail, no video-call link.
-
-        :return: bytes
-        """
-        self.ensure_one()
-        if not vobject:
-            return b""
-        webinar = self.sudo()
-        utc = pytz.utc
-        cal = vobject.iCalendar()
-        event = cal.add("vevent")
-        event.add(
-            "uid"
-        ).value = f"incubator-webinar-{webinar.id}@{webinar.get_base_url()}"
-        event.add("created").value = fields.Datetime.now().replace(tzinfo=utc)
-        event.add("dtstart").value = webinar.start.replace(tzinfo=utc)
-        event.add("dtend").value = webinar.stop.replace(tzinfo=utc)
-        event.add("summary").value = webinar.name
-        url = webinar.get_base_url() + webinar.website_url
-        description = "\n\n".join(
-            part
-            for part in (
-                webinar.subtitle or "",
-                html2plaintext(webinar.website_description)
-                if not is_html_empty(webinar.website_description)
-                else "",
-                url,
-            )
-            if part
-        )
-        event.add("description").value = description
-        event.add("url").value = url
-        for alarm in webinar.alarm_ids:
-            valarm = event.add("valarm")
-            trigger = valarm.add("TRIGGER")
-            trigger.params["related"] = ["START"]
-            # negative: before the start (RFC 5545)
-            trigger.value = -timedelta(minutes=alarm.duration_minutes)
-            valarm.add("DESCRIPTION").value = alarm.name or "Odoo"
-        return cal.serialize().encode("utf-8")
 
     def _action_contact_speaker(self, partner, message):
         """``partner`` asks the speaker for coaching after the webinar: a help

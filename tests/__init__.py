@@ -52,3 +52,4 @@ from . import test_webinar_suggestion
 from . import test_gift_wall
 from . import test_webinar_feedback
 from . import test_webinar_speaker_corner
+from . import test_webinar_feeds

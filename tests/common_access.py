@@ -227,6 +227,11 @@ ORM_MATRIX = {
     "survey.question.answer": _rows(
         NOTHING, NOTHING, NOTHING, EVERYTHING, EVERYTHING, NOTHING,
     ),
+    # issue 17: the secret links of the members' calendars, the system's only
+    # (the member's page and the feed reach them through checked methods)
+    "incubator.webinar.feed": _rows(
+        NOTHING, NOTHING, NOTHING, NOTHING, NOTHING, NOTHING,
+    ),
 }
 # fmt: on
 
@@ -454,6 +459,11 @@ class AccessMatrixCommon(IncubatorCoachingCommon):
         cls.registration_a, cls.registration_b = registration_a, registration_b
         cls.webinar_a, cls.webinar_b = webinar_a, webinar_b
 
+        # issue 17: the personal calendar links of A and of B
+        cls.feed_a, cls.feed_b = env["incubator.webinar.feed"].create(
+            [{"partner_id": cls.partner_a.id}, {"partner_id": cls.partner_b.id}]
+        )
+
         def first(model, domain):
             return env[model].search(domain, limit=1)
 
@@ -529,6 +539,7 @@ class AccessMatrixCommon(IncubatorCoachingCommon):
                 )
                 for partner in (cls.partner_a, cls.partner_b)
             ),
+            "incubator.webinar.feed": (cls.feed_a, cls.feed_b),
         }
 
         # a harmless value to write on each model
@@ -565,6 +576,7 @@ class AccessMatrixCommon(IncubatorCoachingCommon):
             "calendar.attendee": {"common_name": "Rewritten"},
             "website": {"name": "Rewritten"},
             "incubator.impact.report": {"hours": 99.0},
+            "incubator.webinar.feed": {"access_token": "test-rewritten-token"},
         }
 
         # values of one more record on the side of A and of B (the models of
@@ -666,6 +678,10 @@ class AccessMatrixCommon(IncubatorCoachingCommon):
                 {"partner_id": cls.volunteer_a.id, "position_id": position_b.id},
             ),
             "incubator.impact.report": ({}, {}),
+            "incubator.webinar.feed": (
+                {"partner_id": cls.partner_a2.id},
+                {"partner_id": other.id},
+            ),
         }
 
         # issue 17: suggested webinars, a: A asked for facilitation (B would
@@ -1059,6 +1075,18 @@ ROUTE_MATRIX = {
             (404, 404),
         )),
     ],
+    # issue 17: the calendar feeds. The public one for everybody; a: the
+    # feed of A with its token, b: the feed of B with the token of A (a wrong
+    # token answers 404, whoever asks)
+    "/webinars.ics": [("GET", None, ALL_200)],
+    "/webinars/feed/<int:feed_id>/<string:token>.ics": [
+        ("GET", "webinar_feed", _each(
+            (200, 404), (200, 404), (200, 404), (200, 404), (200, 404),
+            (200, 404),
+        )),
+    ],
+    # the caller's own link, made or replaced, then back to /my/webinars
+    "/my/webinars/calendar-link": [("POST", None, MEMBERS_303)],
 }
 # fmt: on
 
@@ -1155,4 +1183,7 @@ class RouteMatrixCommon(AccessMatrixCommon):
         if target == "speaker_session":
             webinar = (self.webinar_a, self.webinar_b_done)[pick]
             return {"webinar_id": webinar.id}, {}
+        if target == "webinar_feed":
+            feed = (self.feed_a, self.feed_b)[pick]
+            return {"feed_id": feed.id, "token": self.feed_a.access_token}, {}
         raise AssertionError(f"unknown target {target}")
