@@ -20,7 +20,7 @@ MODULE = "incubator_community"
 TESTS_DIR = Path(__file__).resolve().parent.parent / "tests"
 # packages of test-requirements.txt that tests import; Odoo's own
 # requirements (freezegun, polib, ...) are always there
-OPTIONAL = ("hypothesis",)
+OPTIONAL = ("hypothesis", "icalendar")
 
 
 def main(addons_path):
