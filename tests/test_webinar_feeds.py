@@ -380,6 +380,8 @@ class TestPublicFeed(WebinarFeedCommon):
             _calname(calendar),
             f"Webinaires entre pairs de {self.company.name}",
         )
+        # a new visitor (the first request left the cookie of its language)
+        self.opener.cookies.clear()
         english, __ = self._parse(self.url_open("/webinars.ics").content)
         self.assertEqual(_calname(english), f"Peer webinars of {self.company.name}")
 

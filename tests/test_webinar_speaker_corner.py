@@ -25,9 +25,9 @@ REGISTRATION = "incubator.webinar.registration"
 MODULE = "incubator_community"
 # SQL queries of /my/webinars for a speaker (their sessions with the numbers,
 # the names shown, the hours credited, the survey answers of all of them: five
-# queries on top of the page of registrations), identical with 10 and 100
-# sessions and their registrations
-MY_WEBINARS_SPEAKER_QUERIES = 14
+# queries on top of the page of registrations, MY_WEBINARS_QUERIES), identical
+# with 10 and 100 sessions and their registrations
+MY_WEBINARS_SPEAKER_QUERIES = 15
 
 
 class SpeakerCornerCommon(IncubatorPortalCommon):

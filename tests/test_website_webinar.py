@@ -33,7 +33,8 @@ ODOO_REGISTER_QUERIES = 59
 # issue 15: /my/webinars (a page of 80 registrations, the lines formatted once
 # for the page) and the portal home's six counters of the module (one query
 # for all of them, the help requests a member may answer included)
-MY_WEBINARS_QUERIES = 11
+# issue 17: one more for the member's calendar link (calendar feeds)
+MY_WEBINARS_QUERIES = 12
 PORTAL_COUNTERS_QUERIES = 6
 
 
