@@ -209,6 +209,9 @@ class IncubatorWebinar(models.Model):
         counts = webinars._speaker_registration_counts()
         names = webinars._speaker_shown_names()
         hours = webinars._speaker_credited_hours(partner)
+        # the survey answers of all the sessions shown, in one grouped query
+        # (past or upcoming alike: the page's queries do not depend on which)
+        webinars.mapped("feedback_count")
         now = fields.Datetime.now()
         for webinar in webinars:
             by_state = counts.get(webinar.id, {})
